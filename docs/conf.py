@@ -1,0 +1,214 @@
+"""Sphinx configuration for *Emotional Intimacy: A Handbook for Couples*.
+
+The book is written in MyST Markdown and built into a website (furo), an EPUB
+and a print edition (WeasyPrint, see ``_ext/print_edition.py``). Every fact
+about the site, the author and the practice is declared once, in the block
+headed "Site, author and practice", and every output reads it from there:
+the HTML head and JSON-LD, the sitemap, robots.txt and the PDF metadata.
+
+Build it through nox (``nox -s build``); see README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+
+# Our own extensions, one module per feature (the CPython Doc/tools layout).
+sys.path.insert(0, str(DOCS / "_ext"))
+
+# -- Project information -----------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
+
+_pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+project = "Emotional Intimacy: A Handbook for Couples"
+author = "Susan Cole Rome, LMFT"
+copyright = "2026, Susan Cole Rome. Text: CC BY-NC-ND 4.0; code: MIT"
+release = version = _pyproject["project"]["version"]
+language = "en"
+
+# -- Site, author and practice (the one source of truth) ---------------------
+# Read by _ext/seo.py, _ext/page_metadata.py and _ext/print_edition.py.
+# A value that is not known for certain stays empty: it is then left out of
+# every output. Never fill in a phone number, address or licence number that
+# has not been confirmed by the practice.
+
+handbook_site_name = "Emotional Intimacy: A Handbook for Couples"
+# The deploy workflow sets HANDBOOK_BASE_URL to the real GitHub Pages address;
+# local builds use a placeholder on a reserved domain. Must be https, end in /.
+handbook_base_url = os.environ.get(
+    "HANDBOOK_BASE_URL", "https://emotional-intimacy-handbook.example.org/"
+)
+# "{title}" is the page title; the whole tag must fit in 60 characters.
+handbook_title_pattern = "{title} | Couples Therapy in Calabasas"
+# The home page's description and keywords (from the source article's SEO
+# block); other pages set their own in front matter.
+handbook_description = (
+    "Learn how to build emotional safety and connection in your relationship, "
+    "with plain-language guidance from a Calabasas couples therapist."
+)
+handbook_keywords = [
+    "emotional intimacy",
+    "attachment theory",
+    "couples therapy Calabasas",
+    "LMFT Calabasas",
+    "building connection in relationships",
+]
+handbook_locale = "en_US"
+handbook_author = {
+    "name": "Susan Cole Rome",
+    "credential": "LMFT",
+    "job_title": "Licensed Marriage and Family Therapist",
+    "profile_page": "about",  # a docname; its URL is derived
+}
+handbook_practice = {
+    "name": "Susan Cole Rome, LMFT",
+    "locality": "Calabasas",
+    "region": "CA",
+    "country": "US",
+    "areas_served": ["Calabasas", "Hidden Hills"],
+    "url": "",  # the practice's own website, once confirmed
+    "phone": "",  # never invented; left out while empty
+    "licence_number": "",  # never invented; left out while empty
+}
+handbook_social_image = "_static/images/social-card.png"  # 1200 x 630
+handbook_social_image_alt = (
+    "Emotional Intimacy: A Handbook for Couples, by Susan Cole Rome, LMFT"
+)
+# The booking page of the practice. Empty until confirmed: the consultation
+# page then explains how to ask without showing a button.
+handbook_consultation_url = ""
+
+# -- General configuration ---------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
+
+extensions = [
+    # Ours (docs/_ext)
+    "page_metadata",
+    "exercises",
+    "consultation",
+    # Third-party
+    "myst_parser",
+    "sphinx_copybutton",
+    "sphinx_sitemap",
+    "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",
+    "notfound.extension",
+]
+
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+root_doc = "index"
+# Every broken reference is an error (nox passes -n -W --keep-going too).
+nitpicky = True
+# Dates shown on pages and in the PDF come from SOURCE_DATE_EPOCH when set.
+today_fmt = "%B %-d, %Y"
+
+# -- Options for MyST --------------------------------------------------------
+# https://myst-parser.readthedocs.io/en/latest/configuration.html
+
+myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
+myst_heading_anchors = 3
+
+# -- Options for citations ---------------------------------------------------
+# https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
+
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- Options for HTML output -------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-html-output
+# https://pradyunsg.me/furo/customisation/
+
+html_theme = "furo"
+html_title = "Emotional Intimacy"
+html_baseurl = handbook_base_url
+html_static_path = ["_static"]
+html_css_files = ["css/handbook.css"]
+html_favicon = "_static/images/favicon.svg"
+html_copy_source = False  # readers have no use for the Markdown sources
+html_show_sourcelink = False
+html_show_sphinx = False
+html_permalinks_icon = "#"
+html_last_updated_fmt = None
+html_theme_options = {
+    "top_of_page_buttons": [],
+    "light_css_variables": {
+        "font-stack": "'Atkinson Hyperlegible', system-ui, sans-serif",
+        "color-brand-primary": "#2f5d62",
+        "color-brand-content": "#2f5d62",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#8cc7c2",
+        "color-brand-content": "#8cc7c2",
+    },
+}
+
+# -- Options for the copy button ---------------------------------------------
+# https://sphinx-copybutton.readthedocs.io/en/latest/use.html
+# The handbook has no code: the button sits on phrase cards (exercises.py),
+# so that a reader can copy a phrase into a message to their partner.
+
+copybutton_selector = ".phrase-card .phrase-text"
+copybutton_prompt_text = ""
+
+# -- Options for the sitemap -------------------------------------------------
+# https://sphinx-sitemap.readthedocs.io/en/latest/advanced-configuration.html
+# "{link}" keeps sitemap URLs equal to the canonical links (no language or
+# version segment). Search, genindex and 404 are noindex, so excluded.
+
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# -- Options for Open Graph --------------------------------------------------
+# https://sphinxext-opengraph.readthedocs.io/en/latest/#options
+# seo.py writes the description tags itself (one text feeds both meta
+# description and og:description), so OpenGraph's own is switched off.
+
+ogp_site_url = handbook_base_url
+ogp_site_name = handbook_site_name
+ogp_image = handbook_base_url + handbook_social_image
+ogp_image_alt = handbook_social_image_alt
+ogp_type = "article"
+ogp_enable_meta_description = False
+ogp_description_length = 160
+ogp_social_cards = {"enable": False}  # a fixed card; no matplotlib at build
+ogp_custom_meta_tags = [
+    f'<meta property="og:locale" content="{handbook_locale}">',
+    '<meta name="twitter:card" content="summary_large_image">',
+]
+
+# -- Options for the 404 page ------------------------------------------------
+# https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html
+
+notfound_urls_prefix = None  # relative links work on any host
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>We could not find that page. It may have moved.</p>"
+        '<p><a href="index.html">Go to the start of the handbook</a>.</p>'
+    ),
+}
+
+# -- Options for EPUB output -------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-epub-output
+
+epub_title = project
+epub_author = author
+epub_publisher = handbook_practice["name"]
+epub_copyright = copyright
+epub_basename = "emotional-intimacy-handbook"
+epub_exclude_files = ["search.html", "404.html"]
+epub_show_urls = "no"
+
+# -- Options for the print edition (_ext/print_edition.py) -------------------
+
+handbook_paper_size = os.environ.get("HANDBOOK_PAPER", "letter")  # or "a4"

@@ -1,0 +1,120 @@
+"""Measure how easy each chapter is to read, on the built site.
+
+Usage::
+
+    python scripts/readability.py [build/html] [--pages chapters/ exercises/]
+
+Prints a table of words, sentences, Flesch-Kincaid grade and Flesch reading
+ease per page and for the pages together, and exits non-zero when a page is
+above ``--max-page`` (8.0) or the pages together above ``--max-all`` (7.5).
+The chapters target US school grade 6 to 8 (see CONTENT_GUIDE in README).
+
+The text is taken from each page's main article, as a reader sees it: the
+byline, the reference list and permalink signs are left out, and every
+heading, list item and table cell counts as its own sentence.
+
+textstat is pinned to 0.7.8: later versions download a dictionary at run
+time, and the build never touches the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import textstat
+from bs4 import BeautifulSoup
+
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "th", "caption")
+LEFT_OUT = (
+    ".page-byline",
+    ".headerlink",
+    ".bibliography",
+    ".citation",
+    ".chapter-exercises",
+    ".exercise-links",
+    "script",
+    "style",
+)
+
+
+@dataclass(frozen=True)
+class PageReading:
+    page: str
+    words: int
+    sentences: int
+    grade: float
+    ease: float
+
+
+def page_text(html: str) -> str:
+    """The article's prose, one sentence-ending mark per block."""
+    soup = BeautifulSoup(html, "html.parser")
+    article = soup.find("article") or soup.body or soup
+    for selector in LEFT_OUT:
+        for node in article.select(selector):
+            node.decompose()
+    pieces = []
+    for block in article.find_all(BLOCKS):
+        # Only the innermost blocks, so that a list item's paragraph is not
+        # counted twice.
+        if block.find(BLOCKS):
+            continue
+        text = " ".join(block.get_text(" ", strip=True).split())
+        if not text:
+            continue
+        if text[-1] not in ".!?:;…\"”’'":
+            text += "."
+        pieces.append(text)
+    return "\n".join(pieces)
+
+
+def measure(page: str, text: str) -> PageReading:
+    return PageReading(
+        page=page,
+        words=textstat.lexicon_count(text),
+        sentences=textstat.sentence_count(text),
+        grade=textstat.flesch_kincaid_grade(text),
+        ease=textstat.flesch_reading_ease(text),
+    )
+
+
+def measure_site(html_dir: Path, prefixes: list[str]) -> tuple[list[PageReading], PageReading]:
+    """Each page under the prefixes, and all of them together."""
+    readings, texts = [], []
+    for path in sorted(html_dir.rglob("*.html")):
+        page = path.relative_to(html_dir).with_suffix("").as_posix()
+        if not any(page.startswith(prefix) for prefix in prefixes):
+            continue
+        text = page_text(path.read_text(encoding="utf-8"))
+        readings.append(measure(page, text))
+        texts.append(text)
+    return readings, measure("(all together)", "\n".join(texts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("html_dir", nargs="?", default="build/html", type=Path)
+    parser.add_argument("--pages", nargs="+", default=["chapters/"])
+    parser.add_argument("--max-page", type=float, default=8.0)
+    parser.add_argument("--max-all", type=float, default=7.5)
+    args = parser.parse_args(argv)
+    if not args.html_dir.is_dir():
+        parser.error(f"{args.html_dir} is not a folder: build the site first (nox -s html)")
+    readings, together = measure_site(args.html_dir, args.pages)
+    if not readings:
+        parser.error(f"no pages under {args.pages} in {args.html_dir}")
+    print(f"{'page':40} {'words':>6} {'sent.':>6} {'grade':>6} {'ease':>6}")
+    failed = False
+    for r in [*readings, together]:
+        limit = args.max_all if r is together else args.max_page
+        mark = "  <- above %.1f" % limit if r.grade > limit else ""
+        failed |= bool(mark)
+        print(f"{r.page:40} {r.words:6} {r.sentences:6} {r.grade:6.1f} {r.ease:6.1f}{mark}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
