@@ -89,9 +89,12 @@ handbook_consultation_url = ""
 
 extensions = [
     # Ours (docs/_ext)
+    "site_metadata",
     "page_metadata",
     "exercises",
     "consultation",
+    "seo",
+    "print_edition",
     # Third-party
     "myst_parser",
     "sphinx_copybutton",
@@ -137,6 +140,16 @@ html_show_sourcelink = False
 html_show_sphinx = False
 html_permalinks_icon = "#"
 html_last_updated_fmt = None
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar-downloads.html",
+        "sidebar/scroll-end.html",
+    ]
+}
 html_theme_options = {
     "top_of_page_buttons": [],
     "light_css_variables": {

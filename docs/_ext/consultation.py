@@ -54,8 +54,7 @@ class ConsultationInvitation(SphinxDirective):
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value("handbook_consultation_url", "", "env", types=frozenset({str}))
-    app.add_config_value("handbook_practice", {}, "env", types=frozenset({dict}))
+    app.setup_extension("site_metadata")  # the consultation URL and practice
     app.add_directive("consultation-invitation", ConsultationInvitation)
     return {
         "version": "1.0",

@@ -155,8 +155,10 @@ class ExerciseDirective(SphinxDirective):
             )
         if problems:
             return []
+        for part in body.children:
+            if "exercise-when-not-to-use" in part.get("classes", []):
+                part += self._safety_line()
         card.extend(body.children)
-        card += self._safety_line()
         card += self._chapter_and_handout_links(exercise_id)
 
         env_exercises(self.env)[self.env.docname] = {
@@ -408,7 +410,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_safety_page", "chapters/getting-help", "env", types=frozenset({str})
     )
-    app.add_config_value("handbook_handout_dir", "pdf/handouts", "env", types=frozenset({str}))
+    app.add_config_value("handbook_handout_dir", "downloads/handouts", "env", types=frozenset({str}))
     app.add_node(exercise_index)
     app.add_directive("exercise", ExerciseDirective)
     for kind in PARTS:

@@ -105,11 +105,11 @@ def format_date(date: dt.date) -> str:
 
 
 def front_matter_problems(
-    *, raw: dict[str, Any], needs_review_dates: bool
+    *, raw: dict[str, Any], needs_review_dates: bool, needs_description: bool = True
 ) -> list[str]:
     """Return a sentence for each problem in one page's front matter."""
     problems = []
-    if not str(raw.get("description", "")).strip():
+    if needs_description and not str(raw.get("description", "")).strip():
         problems.append(
             "front matter has no 'description' (one or two sentences for "
             "search results)"
@@ -144,7 +144,11 @@ def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     raw = env.metadata.get(docname, {})
     reviewed = Matcher(app.config.handbook_reviewed_pages)(docname)
-    for problem in front_matter_problems(raw=raw, needs_review_dates=reviewed):
+    # The home page may fall back on handbook_description from conf.py.
+    is_home = docname == app.config.root_doc
+    for problem in front_matter_problems(
+        raw=raw, needs_review_dates=reviewed, needs_description=not is_home
+    ):
         logger.warning(
             problem,
             location=(docname, _front_matter_line(doctree)),
@@ -210,7 +214,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({list}),
     )
     app.add_config_value("handbook_words_per_minute", 200, "env", types=frozenset({int}))
-    app.add_config_value("handbook_author", {}, "env", types=frozenset({dict}))
+    app.setup_extension("site_metadata")  # handbook_author
     # After Sphinx's MetadataCollector (priority 500) has moved the front
     # matter out of the doctree, so it is not counted as words.
     app.connect("doctree-read", check_and_annotate, priority=600)

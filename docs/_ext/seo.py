@@ -1,0 +1,363 @@
+"""Search and trust metadata for every page, from the site block in conf.py.
+
+On each HTML page this module writes the ``<title>`` from
+``handbook_title_pattern``, one description that feeds both
+``meta description`` and ``og:description``, keywords, a robots tag
+(``noindex`` on search, the general index and the 404 page), a
+``referrer`` tag, and a JSON-LD ``@graph``: the WebSite and the practice
+on the home page; on chapters and exercises a MedicalWebPage whose main
+entity is an Article by the author, reviewed and dated from front matter,
+with a BreadcrumbList. It also writes ``robots.txt``.
+
+sphinxext-opengraph writes the other Open Graph and Twitter tags and
+sphinx-sitemap the sitemap; Sphinx writes the canonical link from
+``html_baseurl``. This module only adds what they do not.
+
+Checks, each a warning naming the page so that ``-W`` fails the build:
+a description under 50 or over 160 characters, a title tag over 60
+characters, two pages with the same title or description, and an image
+without alt text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+
+from page_metadata import page_front_matter
+from site_metadata import page_url
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION_LENGTH = (50, 160)
+TITLE_TAG_LENGTH = 60
+NOINDEX_PAGES = frozenset({"search", "genindex", "404"})
+OG_DESCRIPTION = re.compile(r'\s*<meta property="og:description" content="[^"]*" />')
+
+
+def page_description(env: BuildEnvironment, docname: str) -> str:
+    """The page's description; the home page falls back on conf.py's."""
+    description = page_front_matter(env, docname).get("description", "")
+    if not description and docname == env.config.root_doc:
+        description = env.config.handbook_description
+    return " ".join(str(description).split())
+
+
+def page_keywords(env: BuildEnvironment, docname: str) -> list[str]:
+    keywords = page_front_matter(env, docname)["keywords"]
+    if not keywords and docname == env.config.root_doc:
+        keywords = list(env.config.handbook_keywords)
+    return keywords
+
+
+def title_tag(*, title: str, pattern: str, is_home: bool) -> str:
+    """The text of the page's <title>."""
+    return title if is_home else pattern.format(title=title)
+
+
+# -- JSON-LD -----------------------------------------------------------------
+
+
+def _author(config: Config) -> dict[str, Any]:
+    author = config.handbook_author
+    person: dict[str, Any] = {
+        "@type": "Person",
+        "@id": page_url(config, author["profile_page"]) + "#author",
+        "name": author["name"],
+        "url": page_url(config, author["profile_page"]),
+    }
+    if author.get("job_title"):
+        person["jobTitle"] = author["job_title"]
+    if author.get("credential"):
+        person["hasCredential"] = {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "license",
+            "name": author["credential"],
+        }
+    return person
+
+
+def _practice(config: Config) -> dict[str, Any]:
+    practice = config.handbook_practice
+    business: dict[str, Any] = {
+        "@type": "MedicalBusiness",
+        "@id": config.handbook_base_url + "#practice",
+        "name": practice["name"],
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": practice.get("locality", ""),
+            "addressRegion": practice.get("region", ""),
+            "addressCountry": practice.get("country", ""),
+        },
+        "areaServed": [
+            {"@type": "City", "name": area} for area in practice.get("areas_served", [])
+        ],
+        "founder": {"@id": _author(config)["@id"]},
+    }
+    # Unconfirmed details stay empty in conf.py and out of the output.
+    if practice.get("url"):
+        business["url"] = practice["url"]
+    if practice.get("phone"):
+        business["telephone"] = practice["phone"]
+    if practice.get("licence_number"):
+        business["identifier"] = practice["licence_number"]
+    return business
+
+
+def _website(config: Config) -> dict[str, Any]:
+    return {
+        "@type": "WebSite",
+        "@id": config.handbook_base_url + "#website",
+        "name": config.handbook_site_name,
+        "url": config.handbook_base_url,
+        "inLanguage": config.handbook_locale.replace("_", "-"),
+        "publisher": {"@id": config.handbook_base_url + "#practice"},
+    }
+
+
+def _breadcrumbs(config: Config, trail: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": url}
+            for i, (name, url) in enumerate(trail, 1)
+        ],
+    }
+
+
+def json_ld_graph(
+    *,
+    config: Config,
+    docname: str,
+    title: str,
+    description: str,
+    keywords: list[str],
+    front_matter: dict[str, Any],
+    is_health_page: bool,
+    parent: tuple[str, str] | None,
+) -> dict[str, Any]:
+    """The JSON-LD graph of one page."""
+    url = page_url(config, docname)
+    home = page_url(config, config.root_doc)
+    graph: list[dict[str, Any]] = [_website(config), _practice(config)]
+    if docname == config.root_doc:
+        graph.append(_author(config))
+        return {"@context": "https://schema.org", "@graph": graph}
+
+    trail = [(config.handbook_site_name, home)]
+    if parent:
+        trail.append(parent)
+    trail.append((title, url))
+    page: dict[str, Any] = {
+        "@type": "MedicalWebPage" if is_health_page else "WebPage",
+        "@id": url,
+        "url": url,
+        "name": title,
+        "description": description,
+        "inLanguage": config.handbook_locale.replace("_", "-"),
+        "isPartOf": {"@id": config.handbook_base_url + "#website"},
+        "breadcrumb": _breadcrumbs(config, trail),
+    }
+    if docname == config.handbook_author["profile_page"]:
+        page["@type"] = "ProfilePage"
+        page["mainEntity"] = _author(config)
+    elif is_health_page:
+        article: dict[str, Any] = {
+            "@type": "Article",
+            "headline": title,
+            "description": description,
+            "keywords": keywords,
+            "author": _author(config),
+            "publisher": {"@id": config.handbook_base_url + "#practice"},
+            "isPartOf": {"@id": config.handbook_base_url + "#website"},
+            "mainEntityOfPage": url,
+        }
+        reviewed = front_matter.get("last_reviewed")
+        if reviewed:
+            article["datePublished"] = reviewed.isoformat()
+            article["dateModified"] = reviewed.isoformat()
+            page["lastReviewed"] = reviewed.isoformat()
+        if front_matter.get("reviewed_by"):
+            page["reviewedBy"] = {"@type": "Person", "name": front_matter["reviewed_by"]}
+        page["mainEntity"] = article
+    graph.append(page)
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _parent(app: Sphinx, docname: str) -> tuple[str, str] | None:
+    """The page a reader climbs to from this one (for the breadcrumbs)."""
+    env = app.env
+    for parent, children in env.toctree_includes.items():
+        if docname in children and parent != app.config.root_doc:
+            return (env.titles[parent].astext(), page_url(app.config, parent))
+    return None
+
+
+# -- Writing the tags --------------------------------------------------------
+
+
+def head_tags(
+    *, description: str, keywords: list[str], noindex: bool, graph: dict[str, Any] | None
+) -> str:
+    esc = html.escape
+    tags = ['<meta name="referrer" content="no-referrer">']
+    if description:
+        tags.append(f'<meta name="description" content="{esc(description)}">')
+        tags.append(f'<meta property="og:description" content="{esc(description)}">')
+    if keywords:
+        tags.append(f'<meta name="keywords" content="{esc(", ".join(keywords))}">')
+    tags.append(
+        '<meta name="robots" content="noindex, follow">'
+        if noindex
+        else '<meta name="robots" content="index, follow, max-image-preview:large">'
+    )
+    if graph:
+        # "</" cannot appear inside a script element; JSON allows "<\/".
+        data = json.dumps(graph, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        tags.append(f'<script type="application/ld+json">{data}</script>')
+    return "\n".join(tags) + "\n"
+
+
+def add_page_tags(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Title, description, robots and JSON-LD for one HTML page."""
+    if app.builder.format != "html" or app.builder.name != "html":
+        return
+    env, config = app.env, app.config
+    is_page = pagename in env.found_docs
+    title = (
+        env.titles[pagename].astext() if is_page else re.sub("<[^>]+>", "", context.get("title", ""))
+    )
+    context["handbook_title_tag"] = title_tag(
+        title=title, pattern=config.handbook_title_pattern, is_home=pagename == config.root_doc
+    )
+    description = page_description(env, pagename) if is_page else ""
+    graph = None
+    if is_page and pagename not in NOINDEX_PAGES:
+        graph = json_ld_graph(
+            config=config,
+            docname=pagename,
+            title=title,
+            description=description,
+            keywords=page_keywords(env, pagename),
+            front_matter=page_front_matter(env, pagename),
+            is_health_page=Matcher(config.handbook_reviewed_pages)(pagename),
+            parent=_parent(app, pagename),
+        )
+    # sphinxext-opengraph writes og:description from the page text; ours is
+    # the front-matter description, so the two descriptions never disagree.
+    metatags = OG_DESCRIPTION.sub("", context.get("metatags", ""))
+    context["metatags"] = metatags + head_tags(
+        description=description,
+        keywords=page_keywords(env, pagename) if is_page else [],
+        noindex=pagename in NOINDEX_PAGES or not is_page,
+        graph=graph,
+    )
+
+
+# -- Build-time checks -------------------------------------------------------
+
+
+def check_images(app: Sphinx, doctree: nodes.document) -> None:
+    for image in doctree.findall(nodes.image):
+        if not image.get("alt", "").strip():
+            logger.warning(
+                "image %r has no alt text (describe it for readers who cannot see it)",
+                image.get("uri", ""),
+                location=(app.env.docname, image.line or getattr(image.parent, "line", None)),
+                type="handbook",
+                subtype="seo",
+            )
+
+
+def seo_problems(
+    *, titles: dict[str, str], descriptions: dict[str, str], pattern: str, root_doc: str
+) -> list[tuple[str, str]]:
+    """(docname, sentence) for every search-metadata problem in the book."""
+    problems = []
+    low, high = DESCRIPTION_LENGTH
+    for docname, description in sorted(descriptions.items()):
+        if description and not low <= len(description) <= high:
+            problems.append(
+                (
+                    docname,
+                    f"description is {len(description)} characters; search results "
+                    f"show {low} to {high}",
+                )
+            )
+    for docname, title in sorted(titles.items()):
+        tag = title_tag(title=title, pattern=pattern, is_home=docname == root_doc)
+        if len(tag) > TITLE_TAG_LENGTH:
+            problems.append(
+                (
+                    docname,
+                    f"title tag {tag!r} is {len(tag)} characters; shorten the page "
+                    f"title so that it fits in {TITLE_TAG_LENGTH}",
+                )
+            )
+    for label, values in (("title", titles), ("description", descriptions)):
+        seen: dict[str, str] = {}
+        for docname, value in sorted(values.items()):
+            key = value.casefold()
+            if not key:
+                continue
+            if key in seen:
+                problems.append(
+                    (docname, f"same {label} as {seen[key]}: {value!r}; make each page's {label} unique")
+                )
+            else:
+                seen[key] = docname
+    return problems
+
+
+def check_book(app: Sphinx, env: BuildEnvironment) -> None:
+    docs = sorted(env.found_docs)
+    titles = {d: env.titles[d].astext() for d in docs if d in env.titles}
+    descriptions = {d: page_description(env, d) for d in docs}
+    for docname, problem in seo_problems(
+        titles=titles,
+        descriptions=descriptions,
+        pattern=app.config.handbook_title_pattern,
+        root_doc=app.config.root_doc,
+    ):
+        logger.warning(problem, location=(docname, 1), type="handbook", subtype="seo")
+
+
+def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name != "html":
+        return
+    sitemap = app.config.handbook_base_url + "sitemap.xml"
+    Path(app.outdir, "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\nDisallow: /search.html\n\nSitemap: {sitemap}\n",
+        encoding="utf-8",
+    )
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("site_metadata")
+    app.setup_extension("page_metadata")
+    app.connect("doctree-read", check_images)
+    app.connect("env-check-consistency", check_book)
+    # After sphinxext-opengraph (priority 500), whose og:description we replace.
+    app.connect("html-page-context", add_page_tags, priority=600)
+    app.connect("build-finished", write_robots_txt)
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

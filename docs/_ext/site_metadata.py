@@ -1,0 +1,77 @@
+"""The site, author and practice block of conf.py, registered and checked.
+
+Every module that needs a fact about the handbook (its name, address, author
+or practice) reads it from these config values, which conf.py sets once:
+
+``handbook_site_name`` (str), ``handbook_base_url`` (str, https, ending in /),
+``handbook_title_pattern`` (str with ``{title}``), ``handbook_description``
+(str, the home page's description), ``handbook_keywords`` (list of str),
+``handbook_locale`` (str, like ``en_US``), ``handbook_author`` (dict: name,
+credential, job_title, profile_page), ``handbook_practice`` (dict: name,
+locality, region, country, areas_served, url, phone, licence_number),
+``handbook_social_image`` and ``handbook_social_image_alt`` (str),
+``handbook_consultation_url`` (str).
+
+An empty value means "not known": outputs leave it out. A base URL that is
+not https or lacks its closing slash raises ``ConfigError``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+STR = frozenset({str})
+CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
+    "handbook_site_name": ("", STR),
+    "handbook_base_url": ("", STR),
+    "handbook_title_pattern": ("{title}", STR),
+    "handbook_description": ("", STR),
+    "handbook_keywords": ([], frozenset({list})),
+    "handbook_locale": ("en_US", STR),
+    "handbook_author": ({}, frozenset({dict})),
+    "handbook_practice": ({}, frozenset({dict})),
+    "handbook_social_image": ("", STR),
+    "handbook_social_image_alt": ("", STR),
+    "handbook_consultation_url": ("", STR),
+}
+
+
+def base_url_problem(url: str) -> str | None:
+    """A sentence saying what is wrong with the base URL, or None."""
+    if not url.startswith("https://"):
+        return f"handbook_base_url must start with https:// (got {url!r})"
+    if not url.endswith("/"):
+        return f"handbook_base_url must end with / (got {url!r})"
+    return None
+
+
+def page_url(config: Config, docname: str) -> str:
+    """The absolute, canonical URL of a page."""
+    return f"{config.handbook_base_url}{docname}.html"
+
+
+def check_site_block(app: Sphinx, config: Config) -> None:
+    problem = base_url_problem(config.handbook_base_url)
+    if problem:
+        raise ConfigError(problem + "; set it in conf.py or HANDBOOK_BASE_URL.")
+    if "{title}" not in config.handbook_title_pattern:
+        raise ConfigError("handbook_title_pattern must contain {title}.")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    for name, (default, types) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, "env", types=types)
+    app.connect("config-inited", check_site_block)
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

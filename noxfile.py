@@ -1,0 +1,165 @@
+"""The one front door for every task on the handbook.
+
+Usage (with nothing but Python 3.11+ installed)::
+
+    python3 -m pip install nox
+    nox -s build          # the website, the PDFs and the EPUB, into build/
+    nox -s tests          # build the book in a temporary folder and test it
+
+Other sessions: ``html``, ``pdf``, ``epub``, ``serve`` (live preview),
+``lint``, ``readability``, ``bench``, ``linkcheck``. Arguments after ``--``
+go to the underlying tool, for example ``nox -s tests -- -k sitemap`` or
+``nox -s pdf -- a4``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+DOCS = ROOT / "docs"
+BUILD = ROOT / "build"
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+BOOK_DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+
+nox.options.sessions = ["build"]
+nox.options.default_venv_backend = "venv"
+# Reuse environments between runs; a changed pin reinstalls (session.install).
+nox.options.reuse_venv = "yes"
+
+# Every build is strict: -n (nitpicky) reports every broken reference, -W
+# turns warnings into errors, --keep-going lists all of them before failing,
+# and -j auto reads the pages in parallel.
+STRICT = ["-n", "-W", "--keep-going", "-j", "auto"]
+
+
+def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
+    """Build into a staging folder; replace ``outdir`` only on success.
+
+    A failed build leaves the last good output where it was.
+    """
+    staging = outdir.with_name(f".{outdir.name}-staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    session.run(
+        "sphinx-build", *STRICT, "-b", builder, "-d", str(BUILD / ".doctrees" / builder),
+        str(DOCS), str(staging), *extra,
+    )
+    shutil.rmtree(outdir, ignore_errors=True)
+    staging.rename(outdir)
+
+
+def install_book(session: nox.Session, *groups: str) -> None:
+    session.install(*BOOK_DEPENDENCIES)
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+def paper_override(session: nox.Session) -> list[str]:
+    """``nox -s pdf -- a4`` prints on A4 instead of US Letter."""
+    sizes = [arg for arg in session.posargs if arg.lower() in ("a4", "letter")]
+    return ["-D", f"handbook_paper_size={sizes[-1].lower()}"] if sizes else []
+
+
+def build_pdf(session: nox.Session) -> None:
+    sphinx_build(session, "print", BUILD / "pdf", *paper_override(session))
+
+
+def build_epub(session: nox.Session) -> None:
+    sphinx_build(session, "epub", BUILD / "epub")
+    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BUILD / "epub" / "emotional-intimacy-handbook.epub", BUILD / "pdf")
+
+
+def publish_downloads() -> None:
+    """Put the PDFs and the EPUB where the site links to them."""
+    target = BUILD / "html" / "downloads"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(BUILD / "pdf", target)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the website, the handbook and handout PDFs, and the EPUB."""
+    install_book(session)
+    sphinx_build(session, "html", BUILD / "html")
+    build_pdf(session)
+    build_epub(session)
+    publish_downloads()
+    session.log(f"Website: {BUILD / 'html' / 'index.html'}")
+    session.log(f"PDFs and EPUB: {BUILD / 'pdf'}")
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """Build only the website, into build/html."""
+    install_book(session)
+    sphinx_build(session, "html", BUILD / "html")
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """Build only the PDFs (handbook, chapters, handouts), into build/pdf."""
+    install_book(session)
+    build_pdf(session)
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """Build only the EPUB, into build/epub (and a copy in build/pdf)."""
+    install_book(session)
+    build_epub(session)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
+    install_book(session, "serve")
+    session.run(
+        "sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
+        "-d", str(BUILD / ".doctrees" / "serve"), "-n", "--keep-going",
+        str(DOCS), str(BUILD / "serve"), *session.posargs,
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Build the book into a temporary folder and test what was built."""
+    install_book(session, "test")
+    session.run("pytest", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff on the code; codespell on the pages."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("codespell", "docs", "README.md", "CONTRIBUTING.md", "scripts", "tests")
+
+
+@nox.session
+def readability(session: nox.Session) -> None:
+    """Reading grade of every chapter on the built site (build it first)."""
+    session.install("textstat==0.7.8", "beautifulsoup4>=4.13,<5")
+    session.run("python", "scripts/readability.py", str(BUILD / "html"), *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Build times, page weight and Lighthouse scores, into build/bench."""
+    install_book(session, "bench")
+    session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check external links (needs the network; not part of the tests)."""
+    install_book(session)
+    session.run(
+        "sphinx-build", "-b", "linkcheck", str(DOCS), str(BUILD / "linkcheck"),
+        *session.posargs, env={"HANDBOOK_LINKCHECK": "1", **os.environ},
+    )

@@ -1,0 +1,78 @@
+"""Shared fixtures: the real book built once per session, and tiny test roots.
+
+``book`` builds the handbook exactly as ``nox -s build`` does (strict, with
+-n -W) into a temporary folder, as a website, a print edition and an EPUB.
+Tests then read what was built. Test roots under ``tests/roots/test-*`` are
+small Sphinx projects, one per scenario, used with
+``@pytest.mark.sphinx(testroot=...)`` or ``strict_build``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sphinx.cmd.build import build_main
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+# The handbook's own extensions, importable by the test roots' conf.py.
+sys.path.insert(0, str(DOCS / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+STRICT = ["-n", "-W", "--keep-going", "-q"]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).resolve().parent / "roots"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    returncode: int
+    warnings: str
+    outdir: Path
+
+
+def run_strict_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -> BuildResult:
+    """sphinx-build with the handbook's strict flags; warnings go to a file."""
+    warnings = outdir.with_name(outdir.name + "-warnings.txt")
+    code = build_main([*STRICT, "-w", str(warnings), "-b", builder, *extra, str(srcdir), str(outdir)])
+    text = warnings.read_text(encoding="utf-8") if warnings.exists() else ""
+    return BuildResult(returncode=code, warnings=text, outdir=outdir)
+
+
+@pytest.fixture
+def strict_build(rootdir: Path, tmp_path: Path):
+    """Build a copy of ``tests/roots/test-<name>`` strictly; return the result."""
+
+    def build(name: str, builder: str = "html", *extra: str) -> BuildResult:
+        src = tmp_path / name
+        shutil.copytree(rootdir / f"test-{name}", src)
+        return run_strict_build(src, tmp_path / f"{name}-out", builder, *extra)
+
+    return build
+
+
+@dataclass(frozen=True)
+class Book:
+    html: Path
+    pdf: Path
+    epub: Path
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    """The real handbook, built once for the whole test session."""
+    out = tmp_path_factory.mktemp("book")
+    for builder, folder in (("html", "html"), ("print", "pdf"), ("epub", "epub")):
+        result = run_strict_build(DOCS, out / folder, builder, "-d", str(out / "doctrees" / builder))
+        assert result.returncode == 0, f"{builder} build failed:\n{result.warnings}"
+        assert result.warnings == "", result.warnings
+    return Book(html=out / "html", pdf=out / "pdf", epub=out / "epub")

@@ -1,0 +1,32 @@
+"""The configuration every test root starts from: the handbook's extensions
+with a small, valid site block. A root's conf.py imports it and changes one
+thing."""
+
+extensions = [
+    "site_metadata",
+    "page_metadata",
+    "exercises",
+    "seo",
+    "myst_parser",
+    "sphinxcontrib.bibtex",
+]
+project = "Test handbook"
+author = "Test Author"
+myst_enable_extensions = ["colon_fence"]
+nitpicky = True
+bibtex_bibfiles = ["refs.bib"]
+bibtex_reference_style = "author_year"
+html_theme = "basic"
+handbook_site_name = "Test handbook"
+handbook_base_url = "https://example.org/"
+handbook_title_pattern = "{title} | Test handbook"
+handbook_description = "A tiny handbook that exists only so that the tests can build it."
+handbook_keywords = ["test"]
+handbook_author = {
+    "name": "Test Author",
+    "credential": "LMFT",
+    "job_title": "Therapist",
+    "profile_page": "index",
+}
+handbook_practice = {"name": "Test practice", "locality": "Calabasas", "region": "CA"}
+handbook_safety_page = "index"

@@ -1,0 +1,108 @@
+"""Contributors' mistakes fail the build with a message naming file and line.
+
+Each scenario is a tiny Sphinx project under tests/roots/, built with the
+handbook's strict flags (-n -W --keep-going).
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+
+def test_a_valid_root_builds_cleanly(strict_build):
+    result = strict_build("minimal")
+    assert result.returncode == 0, result.warnings
+    assert result.warnings == ""
+    card = BeautifulSoup((result.outdir / "exercises" / "good.html").read_text(), "lxml")
+    assert card.select_one(".exercise-card .exercise-steps ol li")
+    assert card.select_one(".exercise-when-not-to-use .exercise-safety a")["href"] == "../index.html"
+    chapter = BeautifulSoup((result.outdir / "chapters" / "one.html").read_text(), "lxml")
+    assert chapter.select_one(".chapter-exercises a")["href"] == "../exercises/good.html"
+
+
+def test_malformed_exercises_fail_with_file_and_line(strict_build):
+    result = strict_build("bad-exercise")
+    assert result.returncode != 0
+    assert "bad.md:10: WARNING: exercise is missing the field(s) time" in result.warnings
+    assert "noparts.md:14: WARNING: 'exercise': Invalid option value for 'who'" in result.warnings
+    assert "noparts.md:15: WARNING: 'exercise': Unknown option key: 'colour'" in result.warnings
+
+
+def test_exercise_without_its_parts_fails(strict_build, rootdir, tmp_path):
+    result = strict_build("bad-exercise")
+    # bad.md has steps but no prompts and no when-not-to-use part; the missing
+    # field is reported first, so fix it and build again.
+    src = tmp_path / "bad-exercise" / "bad.md"
+    src.write_text(src.read_text().replace(":who: together", ":time: 5 minutes\n:who: together"))
+    (tmp_path / "bad-exercise" / "noparts.md").write_text(
+        (tmp_path / "bad-exercise" / "noparts.md").read_text().replace(":colour: blue\n", "").replace("everyone", "together")
+    )
+    from conftest import run_strict_build
+
+    again = run_strict_build(tmp_path / "bad-exercise", tmp_path / "again")
+    assert again.returncode != 0
+    assert "bad.md:10: WARNING: exercise needs exactly one 'prompts' part, found 0" in again.warnings
+    assert "noparts.md:10: WARNING: exercise needs exactly one 'steps' part" in again.warnings
+
+
+def test_missing_description_names_the_page(strict_build):
+    result = strict_build("missing-description")
+    assert result.returncode != 0
+    assert "nodesc.md:1: WARNING: front matter has no 'description'" in result.warnings
+
+
+def test_broken_front_matter_names_the_page(strict_build):
+    result = strict_build("bad-front-matter")
+    assert result.returncode != 0
+    assert "broken.md:1: WARNING: Malformed YAML" in result.warnings
+
+
+def test_unknown_citation_key_fails(strict_build):
+    result = strict_build("unknown-citation")
+    assert result.returncode != 0
+    assert "index.md:7: WARNING: could not find bibtex key \"nosuchkey2020\"" in result.warnings
+
+
+def test_broken_cross_reference_fails(strict_build):
+    result = strict_build("broken-xref")
+    assert result.returncode != 0
+    assert "index.md:7: WARNING: unknown document: 'missing-page'" in result.warnings
+    assert "no-such-anchor" in result.warnings
+
+
+def test_duplicate_label_fails(strict_build):
+    result = strict_build("duplicate-label")
+    assert result.returncode != 0
+    assert 'index.md:12: WARNING: Duplicate explicit target name: "same-label"' in result.warnings
+
+
+def test_orphan_page_fails(strict_build):
+    result = strict_build("orphan")
+    assert result.returncode != 0
+    assert "forgotten.md: WARNING: document isn't included in any toctree" in result.warnings
+
+
+def test_seo_checks_name_each_page(strict_build):
+    result = strict_build("seo-checks")
+    assert result.returncode != 0
+    warnings = result.warnings
+    assert "short.md:1: WARNING: description is 10 characters" in warnings
+    assert "long-title.md:1: WARNING: title tag" in warnings
+    assert "twin.md:1: WARNING: same description as long-title" in warnings
+    assert "index.md:13: WARNING: image 'pixel.png' has no alt text" in warnings
+
+
+def test_base_url_must_be_https(strict_build):
+    result = strict_build("bad-base-url")
+    assert result.returncode != 0
+    assert "handbook_base_url must start with https://" in result.warnings
+
+
+@pytest.mark.sphinx("html", testroot="minimal", parallel=2)
+def test_extensions_are_parallel_safe(app):
+    app.build()
+    assert app.statuscode == 0
+    assert "good" in app.env.handbook_exercises.get("exercises/good", {}).get("id", "")
+    html = (app.outdir / "chapters" / "one.html").read_text()
+    assert "min read" in html and "Good Exercise" in html
