@@ -75,4 +75,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
         result = run_strict_build(DOCS, out / folder, builder, "-d", str(out / "doctrees" / builder))
         assert result.returncode == 0, f"{builder} build failed:\n{result.warnings}"
         assert result.warnings == "", result.warnings
+    # As nox -s build does: the site publishes the PDFs and the EPUB.
+    shutil.copy2(out / "epub" / "emotional-intimacy-handbook.epub", out / "pdf")
+    shutil.copytree(out / "pdf", out / "html" / "downloads")
     return Book(html=out / "html", pdf=out / "pdf", epub=out / "epub")
