@@ -94,6 +94,7 @@ extensions = [
     "exercises",
     "consultation",
     "seo",
+    "csp",
     "print_edition",
     # Third-party
     "myst_parser",
