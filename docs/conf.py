@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+from urllib.parse import urlsplit
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
@@ -202,13 +203,16 @@ ogp_custom_meta_tags = [
 # -- Options for the 404 page ------------------------------------------------
 # https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html
 
-notfound_urls_prefix = None  # relative links work on any host
+# The 404 page is served at any depth, so its links are absolute from the
+# site's root: the path part of the base URL ("/" or "/<repository>/").
+notfound_urls_prefix = urlsplit(handbook_base_url).path
 notfound_context = {
     "title": "Page not found",
     "body": (
         "<h1>Page not found</h1>"
         "<p>We could not find that page. It may have moved.</p>"
-        '<p><a href="index.html">Go to the start of the handbook</a>.</p>'
+        f'<p><a href="{urlsplit(handbook_base_url).path}index.html">'
+        "Go to the start of the handbook</a>.</p>"
     ),
 }
 
@@ -220,7 +224,17 @@ epub_author = author
 epub_publisher = handbook_practice["name"]
 epub_copyright = copyright
 epub_basename = "emotional-intimacy-handbook"
-epub_exclude_files = ["search.html", "404.html"]
+# E-readers bring their own fonts; the web fonts and their licence stay out.
+epub_exclude_files = [
+    "search.html",
+    "404.html",
+    "_static/fonts/OFL.txt",
+    *(
+        f"_static/fonts/atkinson-hyperlegible-latin-{weight}-{style}.woff2"
+        for weight in (400, 700)
+        for style in ("normal", "italic")
+    ),
+]
 epub_show_urls = "no"
 
 # -- Options for the print edition (_ext/print_edition.py) -------------------

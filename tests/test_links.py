@@ -32,7 +32,11 @@ def test_every_internal_link_and_anchor_resolves(book):
                 url = urlsplit(node[attr])
                 if url.scheme or url.netloc or node[attr].startswith(("mailto:", "tel:")):
                     continue
-                target = (page.parent / unquote(url.path)).resolve() if url.path else page
+                if url.path.startswith("/"):
+                    # Root-absolute (the 404 page): the site root is "/" here.
+                    target = book.html / unquote(url.path).lstrip("/")
+                else:
+                    target = (page.parent / unquote(url.path)).resolve() if url.path else page
                 if not target.exists():
                     broken.append(f"{page.relative_to(book.html)}: {node[attr]} (no such file)")
                 elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_in(target):
