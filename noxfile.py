@@ -45,8 +45,15 @@ def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) 
     staging = outdir.with_name(f".{outdir.name}-staging")
     shutil.rmtree(staging, ignore_errors=True)
     session.run(
-        "sphinx-build", *STRICT, "-b", builder, "-d", str(BUILD / ".doctrees" / builder),
-        str(DOCS), str(staging), *extra,
+        "sphinx-build",
+        *STRICT,
+        "-b",
+        builder,
+        "-d",
+        str(BUILD / ".doctrees" / builder),
+        str(DOCS),
+        str(staging),
+        *extra,
     )
     shutil.rmtree(outdir, ignore_errors=True)
     staging.rename(outdir)
@@ -119,9 +126,18 @@ def serve(session: nox.Session) -> None:
     """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
     install_book(session, "serve")
     session.run(
-        "sphinx-autobuild", "--host", "127.0.0.1", "--port", "8000",
-        "-d", str(BUILD / ".doctrees" / "serve"), "-n", "--keep-going",
-        str(DOCS), str(BUILD / "serve"), *session.posargs,
+        "sphinx-autobuild",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
+        "-d",
+        str(BUILD / ".doctrees" / "serve"),
+        "-n",
+        "--keep-going",
+        str(DOCS),
+        str(BUILD / "serve"),
+        *session.posargs,
     )
 
 
@@ -133,8 +149,15 @@ def tests(session: nox.Session) -> None:
     # that test is skipped and says why.
     if shutil.which("npm"):
         session.run(
-            "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
-            str(ROOT / ".nox" / "vnu"), "vnu-jar@26.9.27", external=True,
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(ROOT / ".nox" / "vnu"),
+            "vnu-jar@26.9.27",
+            external=True,
         )
     session.run("pytest", *session.posargs)
 
@@ -152,7 +175,9 @@ def lint(session: nox.Session) -> None:
 def readability(session: nox.Session) -> None:
     """Reading grade of every chapter on the built site (build it first)."""
     session.install("textstat==0.7.8", "beautifulsoup4>=4.13,<5")
-    session.run("python", "scripts/readability.py", str(BUILD / "html"), *session.posargs)
+    session.run(
+        "python", "scripts/readability.py", str(BUILD / "html"), *session.posargs
+    )
 
 
 @nox.session
@@ -167,6 +192,11 @@ def linkcheck(session: nox.Session) -> None:
     """Check external links (needs the network; not part of the tests)."""
     install_book(session)
     session.run(
-        "sphinx-build", "-b", "linkcheck", str(DOCS), str(BUILD / "linkcheck"),
-        *session.posargs, env={"HANDBOOK_LINKCHECK": "1", **os.environ},
+        "sphinx-build",
+        "-b",
+        "linkcheck",
+        str(DOCS),
+        str(BUILD / "linkcheck"),
+        *session.posargs,
+        env={"HANDBOOK_LINKCHECK": "1", **os.environ},
     )

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent

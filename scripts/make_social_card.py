@@ -29,7 +29,9 @@ def main() -> None:
     small = ImageFont.truetype(str(FONTS / "AtkinsonHyperlegible_400Regular.ttf"), 36)
     draw.text((80, 150), "Emotional Intimacy", font=bold, fill=BRAND)
     draw.text((80, 270), "A Handbook for Couples", font=regular, fill=INK)
-    draw.text((80, 470), "Susan Cole Rome, LMFT · Calabasas, California", font=small, fill=INK)
+    draw.text(
+        (80, 470), "Susan Cole Rome, LMFT · Calabasas, California", font=small, fill=INK
+    )
     for dx, colour in ((0, BRAND), (70, WARM)):
         draw.ellipse((930 + dx, 120, 1070 + dx, 260), outline=colour, width=14)
     card.save(TARGET, optimize=True)

@@ -27,7 +27,23 @@ from pathlib import Path
 import textstat
 from bs4 import BeautifulSoup
 
-BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "th", "caption")
+BLOCKS = (
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "caption",
+)
+# A block already ending like a sentence (closing quotes included) is kept.
+SENTENCE_ENDS = ".!?:;\u2026\"\u201d\u2019'"
 LEFT_OUT = (
     ".page-byline",
     ".headerlink",
@@ -65,7 +81,7 @@ def page_text(html: str) -> str:
         text = " ".join(block.get_text(" ", strip=True).split())
         if not text:
             continue
-        if text[-1] not in ".!?:;…\"”’'":
+        if text[-1] not in SENTENCE_ENDS:
             text += "."
         pieces.append(text)
     return "\n".join(pieces)
@@ -81,7 +97,9 @@ def measure(page: str, text: str) -> PageReading:
     )
 
 
-def measure_site(html_dir: Path, prefixes: list[str]) -> tuple[list[PageReading], PageReading]:
+def measure_site(
+    html_dir: Path, prefixes: list[str]
+) -> tuple[list[PageReading], PageReading]:
     """Each page under the prefixes, and all of them together."""
     readings, texts = [], []
     for path in sorted(html_dir.rglob("*.html")):
@@ -102,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-all", type=float, default=7.5)
     args = parser.parse_args(argv)
     if not args.html_dir.is_dir():
-        parser.error(f"{args.html_dir} is not a folder: build the site first (nox -s html)")
+        parser.error(
+            f"{args.html_dir} is not a folder: build the site first (nox -s html)"
+        )
     readings, together = measure_site(args.html_dir, args.pages)
     if not readings:
         parser.error(f"no pages under {args.pages} in {args.html_dir}")
@@ -110,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for r in [*readings, together]:
         limit = args.max_all if r is together else args.max_page
-        mark = "  <- above %.1f" % limit if r.grade > limit else ""
+        mark = f"  <- above {limit:.1f}" if r.grade > limit else ""
         failed |= bool(mark)
-        print(f"{r.page:40} {r.words:6} {r.sentences:6} {r.grade:6.1f} {r.ease:6.1f}{mark}")
+        print(
+            f"{r.page:40} {r.words:6} {r.sentences:6} {r.grade:6.1f} {r.ease:6.1f}{mark}"
+        )
     return 1 if failed else 0
 
 

@@ -40,10 +40,14 @@ class BuildResult:
     outdir: Path
 
 
-def run_strict_build(srcdir: Path, outdir: Path, builder: str = "html", *extra: str) -> BuildResult:
+def run_strict_build(
+    srcdir: Path, outdir: Path, builder: str = "html", *extra: str
+) -> BuildResult:
     """sphinx-build with the handbook's strict flags; warnings go to a file."""
     warnings = outdir.with_name(outdir.name + "-warnings.txt")
-    code = build_main([*STRICT, "-w", str(warnings), "-b", builder, *extra, str(srcdir), str(outdir)])
+    code = build_main(
+        [*STRICT, "-w", str(warnings), "-b", builder, *extra, str(srcdir), str(outdir)]
+    )
     text = warnings.read_text(encoding="utf-8") if warnings.exists() else ""
     return BuildResult(returncode=code, warnings=text, outdir=outdir)
 
@@ -72,7 +76,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     """The real handbook, built once for the whole test session."""
     out = tmp_path_factory.mktemp("book")
     for builder, folder in (("html", "html"), ("print", "pdf"), ("epub", "epub")):
-        result = run_strict_build(DOCS, out / folder, builder, "-d", str(out / "doctrees" / builder))
+        result = run_strict_build(
+            DOCS, out / folder, builder, "-d", str(out / "doctrees" / builder)
+        )
         assert result.returncode == 0, f"{builder} build failed:\n{result.warnings}"
         assert result.warnings == "", result.warnings
     # As nox -s build does: the site publishes the PDFs and the EPUB.

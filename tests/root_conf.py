@@ -20,7 +20,9 @@ html_theme = "basic"
 handbook_site_name = "Test handbook"
 handbook_base_url = "https://example.org/"
 handbook_title_pattern = "{title} | Test handbook"
-handbook_description = "A tiny handbook that exists only so that the tests can build it."
+handbook_description = (
+    "A tiny handbook that exists only so that the tests can build it."
+)
 handbook_keywords = ["test"]
 handbook_author = {
     "name": "Test Author",

@@ -61,11 +61,15 @@ def site(book):
 def browser():
     executable = find_chromium()
     if executable is None:
-        pytest.skip("no Chromium installed (apt-get install chromium); CI always has it")
+        pytest.skip(
+            "no Chromium installed (apt-get install chromium); CI always has it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
@@ -85,7 +89,9 @@ def test_every_page_has_no_axe_violations(book, site, browser, scheme, viewport)
 
     axe = Axe()
     width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=scheme
+    )
     page = context.new_page()
     problems = []
     for rel in site_pages(book):
@@ -93,7 +99,9 @@ def test_every_page_has_no_axe_violations(book, site, browser, scheme, viewport)
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         for violation in result.response["violations"]:
             targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(f"{rel}: {violation['id']} ({violation['help']}) at {targets}")
+            problems.append(
+                f"{rel}: {violation['id']} ({violation['help']}) at {targets}"
+            )
     context.close()
     assert not problems, "\n".join(problems)
 
@@ -102,7 +110,12 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(book, site, browser):
     context = browser.new_context()
     page = context.new_page()
     outside = []
-    page.on("request", lambda request: None if request.url.startswith(site) else outside.append(request.url))
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(site) else outside.append(request.url)
+        ),
+    )
     for rel in site_pages(book):
         page.goto(site + rel, wait_until="networkidle")
     assert outside == []
@@ -121,13 +134,19 @@ def test_content_security_policy_holds_with_no_violations(book, site, browser):
     )
     for rel in site_pages(book):
         page.goto(site + rel, wait_until="networkidle")
-        policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
-        script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+        policy = page.locator(
+            'meta[http-equiv="Content-Security-Policy"]'
+        ).get_attribute("content")
+        script_src = next(
+            d for d in policy.split(";") if d.strip().startswith("script-src")
+        )
         assert "'unsafe-inline'" not in script_src, rel
     # The theme switch ran (it is an inline script the policy must allow).
     assert page.evaluate("document.body.dataset.theme") in {"auto", "light", "dark"}
     context.close()
-    assert not [m for m in messages if "Content Security Policy" in m or "CSP violation" in m]
+    assert not [
+        m for m in messages if "Content Security Policy" in m or "CSP violation" in m
+    ]
 
 
 def test_navigation_works_with_the_keyboard_alone_on_a_phone(site, browser):
@@ -139,7 +158,11 @@ def test_navigation_works_with_the_keyboard_alone_on_a_phone(site, browser):
     focused = []
     for _ in range(6):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+        focused.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.className"
+            )
+        )
         if focused[-1] == "__navigation":
             break
     assert "__navigation" in focused, f"the menu toggle is not reachable: {focused}"
@@ -149,7 +172,9 @@ def test_navigation_works_with_the_keyboard_alone_on_a_phone(site, browser):
     # Tabbing on reaches the chapter links inside the drawer.
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate("!!document.activeElement.closest('.sidebar-drawer .sidebar-tree')"):
+        if page.evaluate(
+            "!!document.activeElement.closest('.sidebar-drawer .sidebar-tree')"
+        ):
             break
     else:
         pytest.fail("no link in the navigation drawer got the keyboard focus")
@@ -163,7 +188,9 @@ def test_nested_navigation_toggle_is_keyboard_reachable(site, browser):
     reached = False
     for _ in range(60):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('toctree-checkbox')"):
+        if page.evaluate(
+            "document.activeElement.classList.contains('toctree-checkbox')"
+        ):
             reached = True
             break
     assert reached, "the toggle of the exercises' sub-list cannot be reached"
@@ -173,11 +200,21 @@ def test_nested_navigation_toggle_is_keyboard_reachable(site, browser):
     context.close()
 
 
-@pytest.mark.parametrize("rel", ["index.html", "chapters/the-cycle.html", "exercises/map-your-cycle.html", "glossary.html"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "index.html",
+        "chapters/the-cycle.html",
+        "exercises/map-your-cycle.html",
+        "glossary.html",
+    ],
+)
 def test_no_horizontal_scrolling_at_320_px(site, browser, rel):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     page.goto(site + rel)
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     context.close()
     assert overflow <= 0, f"{rel} scrolls sideways by {overflow}px at 320px"

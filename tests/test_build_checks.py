@@ -14,36 +14,54 @@ def test_a_valid_root_builds_cleanly(strict_build):
     result = strict_build("minimal")
     assert result.returncode == 0, result.warnings
     assert result.warnings == ""
-    card = BeautifulSoup((result.outdir / "exercises" / "good.html").read_text(), "lxml")
+    card = BeautifulSoup(
+        (result.outdir / "exercises" / "good.html").read_text(), "lxml"
+    )
     assert card.select_one(".exercise-card .exercise-steps ol li")
-    assert card.select_one(".exercise-when-not-to-use .exercise-safety a")["href"] == "../index.html"
-    chapter = BeautifulSoup((result.outdir / "chapters" / "one.html").read_text(), "lxml")
-    assert chapter.select_one(".chapter-exercises a")["href"] == "../exercises/good.html"
+    assert (
+        card.select_one(".exercise-when-not-to-use .exercise-safety a")["href"]
+        == "../index.html"
+    )
+    chapter = BeautifulSoup(
+        (result.outdir / "chapters" / "one.html").read_text(), "lxml"
+    )
+    assert (
+        chapter.select_one(".chapter-exercises a")["href"] == "../exercises/good.html"
+    )
 
 
 def test_malformed_exercises_fail_with_file_and_line(strict_build):
     result = strict_build("bad-exercise")
     assert result.returncode != 0
-    assert "bad.md:10: WARNING: exercise is missing the field(s) time" in result.warnings
-    assert "noparts.md:14: WARNING: 'exercise': Invalid option value for 'who'" in result.warnings
-    assert "noparts.md:15: WARNING: 'exercise': Unknown option key: 'colour'" in result.warnings
-
-
-def test_exercise_without_its_parts_fails(strict_build, rootdir, tmp_path):
-    result = strict_build("bad-exercise")
-    # bad.md has steps but no prompts and no when-not-to-use part; the missing
-    # field is reported first, so fix it and build again.
-    src = tmp_path / "bad-exercise" / "bad.md"
-    src.write_text(src.read_text().replace(":who: together", ":time: 5 minutes\n:who: together"))
-    (tmp_path / "bad-exercise" / "noparts.md").write_text(
-        (tmp_path / "bad-exercise" / "noparts.md").read_text().replace(":colour: blue\n", "").replace("everyone", "together")
+    assert (
+        "bad.md:10: WARNING: exercise is missing the field(s) time" in result.warnings
     )
-    from conftest import run_strict_build
+    assert (
+        "noparts.md:14: WARNING: 'exercise': Invalid option value for 'who'"
+        in result.warnings
+    )
+    assert (
+        "noparts.md:15: WARNING: 'exercise': Unknown option key: 'colour'"
+        in result.warnings
+    )
 
-    again = run_strict_build(tmp_path / "bad-exercise", tmp_path / "again")
-    assert again.returncode != 0
-    assert "bad.md:10: WARNING: exercise needs exactly one 'prompts' part, found 0" in again.warnings
-    assert "noparts.md:10: WARNING: exercise needs exactly one 'steps' part" in again.warnings
+
+def test_exercise_parts_are_checked(strict_build):
+    result = strict_build("exercise-parts")
+    assert result.returncode != 0
+    warnings = result.warnings
+    assert (
+        "partial.md:9: WARNING: exercise needs exactly one 'prompts' part, found 0"
+        in warnings
+    )
+    assert (
+        "partial.md:9: WARNING: exercise needs exactly one 'when-not-to-use' part"
+        in warnings
+    )
+    assert (
+        "unlisted.md:9: WARNING: the 'steps' part must hold a numbered list" in warnings
+    )
+    assert "wrong-chapter.md:9: WARNING: exercise names chapter 'chapters/none', which is not a page" in warnings
 
 
 def test_missing_description_names_the_page(strict_build):
@@ -61,7 +79,10 @@ def test_broken_front_matter_names_the_page(strict_build):
 def test_unknown_citation_key_fails(strict_build):
     result = strict_build("unknown-citation")
     assert result.returncode != 0
-    assert "index.md:7: WARNING: could not find bibtex key \"nosuchkey2020\"" in result.warnings
+    assert (
+        'index.md:7: WARNING: could not find bibtex key "nosuchkey2020"'
+        in result.warnings
+    )
 
 
 def test_broken_cross_reference_fails(strict_build):
@@ -74,13 +95,19 @@ def test_broken_cross_reference_fails(strict_build):
 def test_duplicate_label_fails(strict_build):
     result = strict_build("duplicate-label")
     assert result.returncode != 0
-    assert 'index.md:12: WARNING: Duplicate explicit target name: "same-label"' in result.warnings
+    assert (
+        'index.md:12: WARNING: Duplicate explicit target name: "same-label"'
+        in result.warnings
+    )
 
 
 def test_orphan_page_fails(strict_build):
     result = strict_build("orphan")
     assert result.returncode != 0
-    assert "forgotten.md: WARNING: document isn't included in any toctree" in result.warnings
+    assert (
+        "forgotten.md: WARNING: document isn't included in any toctree"
+        in result.warnings
+    )
 
 
 def test_seo_checks_name_each_page(strict_build):

@@ -13,7 +13,12 @@ from readability import measure_site
 MAX_PAGE_GRADE = 8.0
 MAX_BOOK_GRADE = 7.5
 MIN_WORDS = 12_000
-ALLOWED_PHONE_NUMBERS = {"1-800-799-7233", "1-800-787-3224", "800-799-7233", "800-787-3224"}
+ALLOWED_PHONE_NUMBERS = {
+    "1-800-799-7233",
+    "1-800-787-3224",
+    "800-799-7233",
+    "800-787-3224",
+}
 PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
 
 
@@ -30,8 +35,12 @@ def article(book, slug):
 def test_each_chapter_reads_at_grade_8_or_below(reading):
     pages, _ = reading
     assert {p.page for p in pages} == {f"chapters/{slug}" for slug in CHAPTERS}
-    too_hard = [f"{p.page} (grade {p.grade:.1f})" for p in pages if p.grade > MAX_PAGE_GRADE]
-    assert not too_hard, "shorten sentences and use plainer words in: " + ", ".join(too_hard)
+    too_hard = [
+        f"{p.page} (grade {p.grade:.1f})" for p in pages if p.grade > MAX_PAGE_GRADE
+    ]
+    assert not too_hard, "shorten sentences and use plainer words in: " + ", ".join(
+        too_hard
+    )
 
 
 def test_chapters_together_read_at_grade_7_5_or_below(reading):
@@ -47,8 +56,7 @@ def test_chapters_hold_at_least_12000_words(reading):
 @pytest.mark.parametrize("slug", RESEARCH_CHAPTERS)
 def test_research_chapters_cite_three_sources(book, slug):
     sources = {
-        a["href"]
-        for a in article(book, slug).select("a[href*='references.html#']")
+        a["href"] for a in article(book, slug).select("a[href*='references.html#']")
     }
     assert len(sources) >= 3, f"{slug} cites {len(sources)} sources"
 
@@ -60,12 +68,16 @@ def test_chapters_link_their_glossary_terms(book, slug):
 
 
 def test_glossary_has_at_least_25_terms(book):
-    soup = BeautifulSoup((book.html / "glossary.html").read_text(encoding="utf-8"), "lxml")
+    soup = BeautifulSoup(
+        (book.html / "glossary.html").read_text(encoding="utf-8"), "lxml"
+    )
     assert len(soup.select("dl.glossary > dt")) >= 25
 
 
 def test_bibliography_lists_what_the_chapters_cite(book):
-    soup = BeautifulSoup((book.html / "references.html").read_text(encoding="utf-8"), "lxml")
+    soup = BeautifulSoup(
+        (book.html / "references.html").read_text(encoding="utf-8"), "lxml"
+    )
     entries = soup.select(".citation, div[role='list'] > div, dl.citation > dt")
     assert len(entries) >= 20
 
@@ -81,14 +93,20 @@ def test_no_phone_number_but_the_crisis_lines(book):
         text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ")
         for match in PHONE.finditer(text):
             number = match.group(0).strip("()")
-            assert number in ALLOWED_PHONE_NUMBERS or number.endswith("799-7233") or number.endswith("787-3224"), (path.name, number)
+            assert (
+                number in ALLOWED_PHONE_NUMBERS
+                or number.endswith("799-7233")
+                or number.endswith("787-3224")
+            ), (path.name, number)
 
 
 def test_consultation_invitation_is_kept_apart(book):
     for slug in CHAPTERS:
         text = article(book, slug).get_text(" ").lower()
         assert "schedule a private consultation" not in text, slug
-    consultation = BeautifulSoup((book.html / "consultation.html").read_text(encoding="utf-8"), "lxml")
+    consultation = BeautifulSoup(
+        (book.html / "consultation.html").read_text(encoding="utf-8"), "lxml"
+    )
     box = consultation.select_one(".consultation-box")
     assert box is not None
     # No booking link is configured, so no button is shown.

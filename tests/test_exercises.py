@@ -17,7 +17,10 @@ def test_exercise_card_has_every_part(book, exercise):
     soup = page(book, f"exercises/{exercise}.html")
     card = soup.select_one(f"#exercise-{exercise}.exercise-card")
     assert card is not None
-    summary = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in card.select(".exercise-summary dt")}
+    summary = {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in card.select(".exercise-summary dt")
+    }
     assert set(summary) == {"Time", "Who", "Purpose"}
     assert "minute" in summary["Time"]
     assert summary["Who"] in {"Together", "Alone", "Alone or together"}
@@ -26,9 +29,15 @@ def test_exercise_card_has_every_part(book, exercise):
     assert len(prompts) >= 2
     caution = card.select_one(".exercise-when-not-to-use")
     assert "violence" in caution.get_text(" ")
-    assert caution.select_one(".exercise-safety a")["href"] == "../chapters/getting-help.html"
+    assert (
+        caution.select_one(".exercise-safety a")["href"]
+        == "../chapters/getting-help.html"
+    )
     back = card.select_one(".exercise-chapter a")["href"]
-    assert back.startswith("../chapters/") and back.removeprefix("../chapters/").removesuffix(".html") in CHAPTERS
+    assert (
+        back.startswith("../chapters/")
+        and back.removeprefix("../chapters/").removesuffix(".html") in CHAPTERS
+    )
     handout = card.select_one(".exercise-handout a")["href"]
     assert handout == f"../downloads/handouts/{exercise}.pdf"
     assert (book.html / "downloads" / "handouts" / f"{exercise}.pdf").is_file()
@@ -38,7 +47,9 @@ def test_index_lists_every_exercise_grouped_by_chapter(book):
     soup = page(book, "exercises/index.html")
     links = [a["href"] for a in soup.select("article .exercise-list a")]
     assert sorted(links) == sorted(f"{e}.html" for e in EXERCISES)
-    headings = [h.get_text(strip=True) for h in soup.select("article h2.exercise-heading")]
+    headings = [
+        h.get_text(strip=True) for h in soup.select("article h2.exercise-heading")
+    ]
     assert headings and all(any(t in h for t in CHAPTERS.values()) for h in headings)
     for item in soup.select("article .exercise-list li"):
         assert "minute" in item.get_text()
@@ -59,7 +70,9 @@ def test_phrase_cards_have_a_copy_button_target(book):
     assert phrases
     assert any("I miss you" in p.get_text() for p in phrases)
     # sphinx-copybutton's selector is configured for phrase cards, not code.
-    script = (book.html / "_static" / "copybutton_funcs.js").exists() or (book.html / "_static" / "copybutton.js").exists()
+    script = (book.html / "_static" / "copybutton_funcs.js").exists() or (
+        book.html / "_static" / "copybutton.js"
+    ).exists()
     assert script
     copybutton = (book.html / "_static" / "copybutton.js").read_text()
     assert ".phrase-card .phrase-text" in copybutton

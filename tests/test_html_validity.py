@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def find_vnu() -> Path | None:
     for candidate in (
         os.environ.get("HANDBOOK_VNU_JAR"),
-        ROOT / ".nox" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar",
+        ROOT
+        / ".nox"
+        / "vnu"
+        / "node_modules"
+        / "vnu-jar"
+        / "build"
+        / "dist"
+        / "vnu.jar",
     ):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
@@ -37,7 +44,17 @@ def test_nu_html_checker_reports_no_errors(book):
     ]
     css = [str(book.html / "_static" / "css" / "handbook.css")]
     result = subprocess.run(
-        [java, "-jar", str(jar), "--errors-only", "--format", "json", "--also-check-css", *pages, *css],
+        [
+            java,
+            "-jar",
+            str(jar),
+            "--errors-only",
+            "--format",
+            "json",
+            "--also-check-css",
+            *pages,
+            *css,
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -27,20 +27,41 @@ def test_every_internal_link_and_anchor_resolves(book):
         if "downloads" in page.parts:
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+        for tag, attr in (
+            ("a", "href"),
+            ("link", "href"),
+            ("script", "src"),
+            ("img", "src"),
+        ):
             for node in soup.find_all(tag, attrs={attr: True}):
                 url = urlsplit(node[attr])
-                if url.scheme or url.netloc or node[attr].startswith(("mailto:", "tel:")):
+                if (
+                    url.scheme
+                    or url.netloc
+                    or node[attr].startswith(("mailto:", "tel:"))
+                ):
                     continue
                 if url.path.startswith("/"):
                     # Root-absolute (the 404 page): the site root is "/" here.
                     target = book.html / unquote(url.path).lstrip("/")
                 else:
-                    target = (page.parent / unquote(url.path)).resolve() if url.path else page
+                    target = (
+                        (page.parent / unquote(url.path)).resolve()
+                        if url.path
+                        else page
+                    )
                 if not target.exists():
-                    broken.append(f"{page.relative_to(book.html)}: {node[attr]} (no such file)")
-                elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_in(target):
-                    broken.append(f"{page.relative_to(book.html)}: {node[attr]} (no such anchor)")
+                    broken.append(
+                        f"{page.relative_to(book.html)}: {node[attr]} (no such file)"
+                    )
+                elif (
+                    url.fragment
+                    and target.suffix == ".html"
+                    and unquote(url.fragment) not in ids_in(target)
+                ):
+                    broken.append(
+                        f"{page.relative_to(book.html)}: {node[attr]} (no such anchor)"
+                    )
     assert not broken, "\n".join(broken)
 
 

@@ -76,8 +76,13 @@ def test_handbook_is_tagged_pdf_ua_in_english(handbook):
 def test_handbook_embeds_subset_atkinson_fonts_only(handbook):
     fonts = set()
     for obj in handbook.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
-            assert any(k in obj for k in ("/FontFile", "/FontFile2", "/FontFile3")), obj.FontName
+        if (
+            isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") == "/FontDescriptor"
+        ):
+            assert any(k in obj for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                obj.FontName
+            )
             fonts.add(str(obj.FontName))
     assert fonts, "no embedded fonts"
     for name in fonts:
@@ -131,7 +136,9 @@ def test_bundle_holds_every_handout(book):
 
 
 def test_rebuild_is_byte_identical(book, tmp_path):
-    again = run_strict_build(DOCS, tmp_path / "pdf", "print", "-d", str(tmp_path / "doctrees"))
+    again = run_strict_build(
+        DOCS, tmp_path / "pdf", "print", "-d", str(tmp_path / "doctrees")
+    )
     assert again.returncode == 0, again.warnings
     for path in sorted(book.pdf.rglob("*.pdf")):
         twin = tmp_path / "pdf" / path.relative_to(book.pdf)
@@ -140,7 +147,13 @@ def test_rebuild_is_byte_identical(book, tmp_path):
 
 def test_a4_switch(tmp_path):
     result = run_strict_build(
-        DOCS, tmp_path / "pdf", "print", "-D", "handbook_paper_size=a4", "-d", str(tmp_path / "d")
+        DOCS,
+        tmp_path / "pdf",
+        "print",
+        "-D",
+        "handbook_paper_size=a4",
+        "-d",
+        str(tmp_path / "d"),
     )
     assert result.returncode == 0, result.warnings
     with pikepdf.open(tmp_path / "pdf" / "emotional-intimacy-handbook.pdf") as pdf:

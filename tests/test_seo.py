@@ -57,13 +57,21 @@ def test_every_indexable_page_has_complete_tags(book):
         assert meta(soup, property="og:url") == canonical
         assert meta(soup, property="og:title")
         assert meta(soup, property="og:type")
-        assert meta(soup, property="og:site_name") == "Emotional Intimacy: A Handbook for Couples"
+        assert (
+            meta(soup, property="og:site_name")
+            == "Emotional Intimacy: A Handbook for Couples"
+        )
         assert meta(soup, property="og:locale") == "en_US"
-        assert meta(soup, property="og:image") == BASE + "_static/images/social-card.png"
+        assert (
+            meta(soup, property="og:image") == BASE + "_static/images/social-card.png"
+        )
         assert meta(soup, property="og:image:alt")
         assert meta(soup, name="twitter:card") == "summary_large_image"
         assert title not in seen_titles, (rel, seen_titles.get(title))
-        assert description not in seen_descriptions, (rel, seen_descriptions.get(description))
+        assert description not in seen_descriptions, (
+            rel,
+            seen_descriptions.get(description),
+        )
         seen_titles[title], seen_descriptions[description] = rel, rel
 
 
@@ -80,7 +88,9 @@ def test_social_image_is_in_the_site_at_1200_by_630(book):
 
 
 @pytest.mark.parametrize(
-    "rel", [f"chapters/{c}.html" for c in CHAPTERS] + [f"exercises/{e}.html" for e in EXERCISES]
+    "rel",
+    [f"chapters/{c}.html" for c in CHAPTERS]
+    + [f"exercises/{e}.html" for e in EXERCISES],
 )
 def test_health_pages_carry_a_medical_web_page_graph(book, rel):
     soup = head(book.html / rel)
@@ -145,6 +155,9 @@ def test_no_third_party_resources(book):
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for node in soup.find_all(tag):
                 url = node.get(attr) or ""
-                if tag == "link" and set(node.get("rel", [])) & {"canonical", "license"}:
+                if tag == "link" and set(node.get("rel", [])) & {
+                    "canonical",
+                    "license",
+                }:
                     continue
                 assert not url.startswith(("http:", "https:", "//")), (path.name, url)

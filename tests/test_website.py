@@ -24,9 +24,7 @@ def test_chapter_page_exists_with_its_title(book, slug):
 
 def test_every_chapter_is_in_the_navigation_in_order(book):
     home = soup(book.html / "index.html")
-    nav_links = [
-        a["href"] for a in home.select(".sidebar-tree a.reference.internal")
-    ]
+    nav_links = [a["href"] for a in home.select(".sidebar-tree a.reference.internal")]
     chapter_links = [h for h in nav_links if h.startswith("chapters/")]
     assert chapter_links == [f"chapters/{slug}.html" for slug in CHAPTERS]
 

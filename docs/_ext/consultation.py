@@ -35,7 +35,11 @@ def invitation_nodes(*, url: str, phone: str, practice: str) -> list[nodes.Node]
     if phone:
         call = nodes.paragraph()
         call += nodes.Text("Or call ")
-        call += nodes.reference("", phone, refuri="tel:" + "".join(c for c in phone if c.isdigit() or c == "+"))
+        call += nodes.reference(
+            "",
+            phone,
+            refuri="tel:" + "".join(c for c in phone if c.isdigit() or c == "+"),
+        )
         call += nodes.Text(".")
         box += call
     return [box]

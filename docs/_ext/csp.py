@@ -36,7 +36,9 @@ POLICY = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
 }
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", re.S)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", re.S
+)
 CHARSET = '<meta charset="utf-8">'
 
 
@@ -53,8 +55,12 @@ def script_hashes(html: str) -> list[str]:
 
 def policy_for(html: str, policy: dict[str, list[str]]) -> str:
     directives = {name: list(sources) for name, sources in policy.items()}
-    directives["script-src"] = directives.get("script-src", ["'self'"]) + script_hashes(html)
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+    directives["script-src"] = directives.get("script-src", ["'self'"]) + script_hashes(
+        html
+    )
+    return "; ".join(
+        f"{name} {' '.join(sources)}" for name, sources in directives.items()
+    )
 
 
 def with_policy(html: str, policy: dict[str, list[str]]) -> str:
@@ -69,7 +75,9 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
     for path in Path(app.outdir).rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         if "Content-Security-Policy" not in html:
-            path.write_text(with_policy(html, app.config.handbook_csp), encoding="utf-8")
+            path.write_text(
+                with_policy(html, app.config.handbook_csp), encoding="utf-8"
+            )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

@@ -143,7 +143,9 @@ class ExerciseDirective(SphinxDirective):
             )
             return []
 
-        card = nodes.container(classes=["exercise-card"], ids=[f"exercise-{exercise_id}"])
+        card = nodes.container(
+            classes=["exercise-card"], ids=[f"exercise-{exercise_id}"]
+        )
         self.set_source_info(card)
         card += self._summary()
         body = nodes.container()
@@ -233,7 +235,8 @@ def _part_problems(body: nodes.Element) -> list[str]:
         found = [
             node
             for node in body.children
-            if isinstance(node, nodes.container) and f"exercise-{kind}" in node["classes"]
+            if isinstance(node, nodes.container)
+            and f"exercise-{kind}" in node["classes"]
         ]
         if len(found) != 1:
             problems.append(
@@ -319,7 +322,11 @@ def check_exercises(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def pages_to_rewrite(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
 ) -> list[str]:
     """When an exercise changes, its chapter and the index list it anew."""
     touched = added | changed | removed
@@ -362,7 +369,9 @@ def exercises_by_chapter(env: BuildEnvironment) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _exercise_list(app: Sphinx, fromdocname: str, docnames: list[str]) -> nodes.bullet_list:
+def _exercise_list(
+    app: Sphinx, fromdocname: str, docnames: list[str]
+) -> nodes.bullet_list:
     env = app.env
     items = nodes.bullet_list(classes=["exercise-list"])
     for docname in docnames:
@@ -387,7 +396,9 @@ def resolve_exercise_lists(app: Sphinx, doctree: nodes.document, docname: str) -
     for node in list(doctree.findall(exercise_index)):
         content: list[nodes.Node] = []
         for chapter, docs in groups:
-            heading = _heading(env.titles[chapter].astext() if chapter in env.titles else chapter, 2)
+            heading = _heading(
+                env.titles[chapter].astext() if chapter in env.titles else chapter, 2
+            )
             content += [heading, _exercise_list(app, docname, docs)]
         node.replace_self(content)
 
@@ -410,7 +421,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_safety_page", "chapters/getting-help", "env", types=frozenset({str})
     )
-    app.add_config_value("handbook_handout_dir", "downloads/handouts", "env", types=frozenset({str}))
+    app.add_config_value(
+        "handbook_handout_dir", "downloads/handouts", "env", types=frozenset({str})
+    )
     app.add_node(exercise_index)
     app.add_directive("exercise", ExerciseDirective)
     for kind in PARTS:

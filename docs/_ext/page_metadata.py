@@ -64,7 +64,7 @@ KNOWN_FIELDS = frozenset(
 # Keys that MyST and this module add to env.metadata themselves.
 ADDED_BY_TOOLS = frozenset({"wordcount", "myst_slugs", "handbook_reading_minutes"})
 DATE_FIELDS = ("last_reviewed", "next_review")
-WORD = re.compile(r"[A-Za-z0-9’'-]+")
+WORD = re.compile(r"[A-Za-z0-9\u2019'-]+")
 
 
 def page_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any]:
@@ -126,7 +126,9 @@ def front_matter_problems(
             if needs_review_dates:
                 problems.append(f"front matter has no {field!r} (a date, YYYY-MM-DD)")
         elif _parse_date(value) is None:
-            problems.append(f"{field!r} is not a date in the form YYYY-MM-DD: {value!r}")
+            problems.append(
+                f"{field!r} is not a date in the form YYYY-MM-DD: {value!r}"
+            )
     last, due = (_parse_date(raw.get(f) or "") for f in DATE_FIELDS)
     if last and due and due <= last:
         problems.append("'next_review' must come after 'last_reviewed'")
@@ -213,7 +215,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "env",
         types=frozenset({list}),
     )
-    app.add_config_value("handbook_words_per_minute", 200, "env", types=frozenset({int}))
+    app.add_config_value(
+        "handbook_words_per_minute", 200, "env", types=frozenset({int})
+    )
     app.setup_extension("site_metadata")  # handbook_author
     # After Sphinx's MetadataCollector (priority 500) has moved the front
     # matter out of the doctree, so it is not counted as words.

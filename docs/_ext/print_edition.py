@@ -30,7 +30,7 @@ import datetime as dt
 import html
 import logging as std_logging
 import os
-import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+# WeasyPrint reports each rendering step at INFO level; only problems matter.
+std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 HANDBOOK_PDF = "emotional-intimacy-handbook.pdf"
@@ -102,7 +104,9 @@ def split_book(body: str) -> list[BookPart]:
         if section is None or section.tag != "section":
             continue
         docname = marker.get("id").removeprefix("document-")
-        heading = section.xpath("./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+        heading = section.xpath(
+            "./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+        )
         title = heading[0].text_content().strip() if heading else docname
         # The marker's own id is the target of links to the whole document.
         section.set("data-docname", docname)
@@ -117,7 +121,9 @@ def split_book(body: str) -> list[BookPart]:
 
 def set_heading_levels(section: Any, *, top: int) -> None:
     """Make the document's title ``h<top>`` and shift its other headings."""
-    headings = section.xpath(".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+    headings = section.xpath(
+        ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    )
     titles = [h for h in headings if "exercise-heading" not in h.get("class", "")]
     if not titles:
         return
@@ -134,7 +140,9 @@ def set_heading_levels(section: Any, *, top: int) -> None:
         rubric.tag = f"h{min(6, level)}"
 
 
-def point_links_at_site(section: Any, *, anchors: dict[str, str], base_url: str) -> None:
+def point_links_at_site(
+    section: Any, *, anchors: dict[str, str], base_url: str
+) -> None:
     """In a PDF that holds only part of the book, send other links to the web.
 
     ``anchors`` maps every id in the book to its docname.
@@ -158,7 +166,9 @@ def point_links_at_site(section: Any, *, anchors: dict[str, str], base_url: str)
 
 def add_form_fields(section: Any, *, exercise_id: str) -> None:
     """Give every reflection prompt a text field a client can type into."""
-    for number, item in enumerate(section.xpath('.//*[contains(@class, "exercise-prompts")]//li'), 1):
+    for number, item in enumerate(
+        section.xpath('.//*[contains(@class, "exercise-prompts")]//li'), 1
+    ):
         field_id = f"{exercise_id}-prompt-{number}"
         label_text = item.text_content().strip()
         item.set("id", f"{field_id}-label")
@@ -189,7 +199,9 @@ class PrintMetadata:
     paper: str
 
 
-def print_document(*, meta: PrintMetadata, title: str, body: str, body_class: str) -> str:
+def print_document(
+    *, meta: PrintMetadata, title: str, body: str, body_class: str
+) -> str:
     """A whole HTML document for WeasyPrint."""
     stamp = meta.edition.strftime("%Y-%m-%dT%H:%M:%SZ")
     esc = html.escape
@@ -209,7 +221,9 @@ def print_document(*, meta: PrintMetadata, title: str, body: str, body_class: st
     )
 
 
-def front_matter_html(*, meta: PrintMetadata, chapters: list[BookPart], back: list[BookPart]) -> str:
+def front_matter_html(
+    *, meta: PrintMetadata, chapters: list[BookPart], back: list[BookPart]
+) -> str:
     """Cover, copyright page, safety page and contents of the handbook."""
     esc = html.escape
     edition = f"{meta.edition:%B} {meta.edition.year}"
@@ -289,7 +303,9 @@ class _WeasyPrintProblems(std_logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(document: str, *, target: Path, base_url: Path, stylesheet: Path, forms: bool) -> list[str]:
+def render_pdf(
+    document: str, *, target: Path, base_url: Path, stylesheet: Path, forms: bool
+) -> list[str]:
     """Render one HTML document to a tagged PDF/UA-1 file.
 
     Returns WeasyPrint's error messages (each distinct one once).
@@ -304,7 +320,6 @@ def render_pdf(document: str, *, target: Path, base_url: Path, stylesheet: Path,
     weasy_logger = std_logging.getLogger("weasyprint")
     weasy_logger.addHandler(problems)
     weasy_logger.propagate = False
-    std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
     try:
         HTML(string=document, base_url=str(base_url)).write_pdf(
             target,
@@ -328,7 +343,14 @@ class PrintEditionBuilder(SingleFileHTMLBuilder):
     epilog = "The print edition (PDF) is in %(outdir)s."
     book_body = ""
 
-    def handle_page(self, pagename: str, addctx: dict, templatename: str = "page.html", outfilename: str | None = None, event_arg: Any = None) -> None:
+    def handle_page(
+        self,
+        pagename: str,
+        addctx: dict,
+        templatename: str = "page.html",
+        outfilename: str | None = None,
+        event_arg: Any = None,
+    ) -> None:
         # Only the book itself is wanted; no search page, index or 404.
         if pagename == self.config.root_doc:
             self.book_body = addctx["body"]
@@ -345,7 +367,9 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
     author = config.handbook_author
     return PrintMetadata(
         title=config.handbook_site_name,
-        author=f"{author.get('name', config.author)}, {author.get('credential', '')}".strip(", "),
+        author=f"{author.get('name', config.author)}, {author.get('credential', '')}".strip(
+            ", "
+        ),
         subject=config.handbook_description,
         keywords=list(config.handbook_keywords),
         practice=config.handbook_practice.get("name", ""),
@@ -366,18 +390,35 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
     stylesheet = Path(builder.srcdir) / builder.config.handbook_print_css
     written: list[Path] = []
 
-    def render(docname: str, title: str, body: str, body_class: str, target: Path, forms: bool) -> None:
-        document = print_document(meta=meta, title=title, body=body, body_class=body_class)
+    def render(
+        docname: str, title: str, body: str, body_class: str, target: Path, forms: bool
+    ) -> None:
+        document = print_document(
+            meta=meta, title=title, body=body, body_class=body_class
+        )
         for problem in render_pdf(
-            document, target=target, base_url=Path(builder.srcdir), stylesheet=stylesheet, forms=forms
+            document,
+            target=target,
+            base_url=Path(builder.srcdir),
+            stylesheet=stylesheet,
+            forms=forms,
         ):
             logger.warning(
-                "%s: %s", target.name, problem, location=docname, type="handbook", subtype="print"
+                "%s: %s",
+                target.name,
+                problem,
+                location=docname,
+                type="handbook",
+                subtype="print",
             )
         written.append(target)
 
     parts = split_book(builder.book_body)
-    anchors = {anchor: part.docname for part in parts for anchor in part.element.xpath(".//@id")}
+    anchors = {
+        anchor: part.docname
+        for part in parts
+        for anchor in part.element.xpath(".//@id")
+    }
     exercises = builder.env.handbook_exercises
     chapters = [p for p in parts if p.docname.startswith("chapters/")]
     exercise_parts = [p for p in parts if p.docname in exercises]
@@ -401,7 +442,14 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
     for part in chapters:
         body = handout_frame(meta=meta, body=to_html(standalone(part, top=1)))
         name = part.docname.rsplit("/", 1)[-1]
-        render(part.docname, f"{part.title} · {meta.title}", body, "single-chapter", pdf_dir / "chapters" / f"{name}.pdf", False)
+        render(
+            part.docname,
+            f"{part.title} · {meta.title}",
+            body,
+            "single-chapter",
+            pdf_dir / "chapters" / f"{name}.pdf",
+            False,
+        )
 
     handouts = []
     for part in exercise_parts:
@@ -413,17 +461,45 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
         add_form_fields(copy, exercise_id=exercise_id)
         handouts.append(to_html(copy))
         body = handout_frame(meta=meta, body=handouts[-1])
-        render(part.docname, f"{part.title} · Worksheet · {meta.title}", body, "handout", pdf_dir / "handouts" / f"{exercise_id}.pdf", True)
+        render(
+            part.docname,
+            f"{part.title} · Worksheet · {meta.title}",
+            body,
+            "handout",
+            pdf_dir / "handouts" / f"{exercise_id}.pdf",
+            True,
+        )
     if handouts:
         body = handout_frame(meta=meta, body="\n".join(handouts))
-        render("exercises/index", f"All Worksheets · {meta.title}", body, "handout bundle", pdf_dir / "handouts" / BUNDLE_PDF, True)
+        render(
+            "exercises/index",
+            f"All Worksheets · {meta.title}",
+            body,
+            "handout bundle",
+            pdf_dir / "handouts" / BUNDLE_PDF,
+            True,
+        )
 
-    body = (
-        front_matter_html(meta=meta, chapters=chapters, back=exercise_intro + back)
-        + "".join(to_html(p.element) for p in chapters + exercise_intro + exercise_parts + back)
+    body = front_matter_html(
+        meta=meta, chapters=chapters, back=exercise_intro + back
+    ) + "".join(
+        to_html(p.element) for p in chapters + exercise_intro + exercise_parts + back
     )
-    render(builder.config.root_doc, meta.title, body, "handbook", pdf_dir / HANDBOOK_PDF, False)
+    render(
+        builder.config.root_doc,
+        meta.title,
+        body,
+        "handbook",
+        pdf_dir / HANDBOOK_PDF,
+        False,
+    )
     return written
+
+
+def drop_theme_files(app: Sphinx, exception: Exception | None) -> None:
+    """The PDFs embed what they need; the HTML machinery's _static is litter."""
+    if exception is None and app.builder.name == PrintEditionBuilder.name:
+        shutil.rmtree(Path(app.outdir) / "_static", ignore_errors=True)
 
 
 def check_paper_size(app: Sphinx, config: Any) -> None:
@@ -436,10 +512,14 @@ def check_paper_size(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("handbook_paper_size", "letter", "env", types=frozenset({str}))
-    app.add_config_value("handbook_print_css", "_static/css/print.css", "env", types=frozenset({str}))
+    app.add_config_value(
+        "handbook_print_css", "_static/css/print.css", "env", types=frozenset({str})
+    )
     app.setup_extension("site_metadata")
     app.add_builder(PrintEditionBuilder)
     app.connect("config-inited", check_paper_size)
+    # After the theme's own build-finished handlers, which write into _static.
+    app.connect("build-finished", drop_theme_files, priority=900)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -191,7 +191,10 @@ def json_ld_graph(
             article["dateModified"] = reviewed.isoformat()
             page["lastReviewed"] = reviewed.isoformat()
         if front_matter.get("reviewed_by"):
-            page["reviewedBy"] = {"@type": "Person", "name": front_matter["reviewed_by"]}
+            page["reviewedBy"] = {
+                "@type": "Person",
+                "name": front_matter["reviewed_by"],
+            }
         page["mainEntity"] = article
     graph.append(page)
     return {"@context": "https://schema.org", "@graph": graph}
@@ -210,7 +213,11 @@ def _parent(app: Sphinx, docname: str) -> tuple[str, str] | None:
 
 
 def head_tags(
-    *, description: str, keywords: list[str], noindex: bool, graph: dict[str, Any] | None
+    *,
+    description: str,
+    keywords: list[str],
+    noindex: bool,
+    graph: dict[str, Any] | None,
 ) -> str:
     esc = html.escape
     tags = ['<meta name="referrer" content="no-referrer">']
@@ -226,13 +233,19 @@ def head_tags(
     )
     if graph:
         # "</" cannot appear inside a script element; JSON allows "<\/".
-        data = json.dumps(graph, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        data = json.dumps(graph, ensure_ascii=False, separators=(",", ":")).replace(
+            "</", "<\\/"
+        )
         tags.append(f'<script type="application/ld+json">{data}</script>')
     return "\n".join(tags) + "\n"
 
 
 def add_page_tags(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
 ) -> None:
     """Title, description, robots and JSON-LD for one HTML page."""
     if app.builder.format != "html" or app.builder.name != "html":
@@ -240,10 +253,14 @@ def add_page_tags(
     env, config = app.env, app.config
     is_page = pagename in env.found_docs
     title = (
-        env.titles[pagename].astext() if is_page else re.sub("<[^>]+>", "", context.get("title", ""))
+        env.titles[pagename].astext()
+        if is_page
+        else re.sub("<[^>]+>", "", context.get("title", ""))
     )
     context["handbook_title_tag"] = title_tag(
-        title=title, pattern=config.handbook_title_pattern, is_home=pagename == config.root_doc
+        title=title,
+        pattern=config.handbook_title_pattern,
+        is_home=pagename == config.root_doc,
     )
     description = page_description(env, pagename) if is_page else ""
     graph = None
@@ -278,7 +295,10 @@ def check_images(app: Sphinx, doctree: nodes.document) -> None:
             logger.warning(
                 "image %r has no alt text (describe it for readers who cannot see it)",
                 image.get("uri", ""),
-                location=(app.env.docname, image.line or getattr(image.parent, "line", None)),
+                location=(
+                    app.env.docname,
+                    image.line or getattr(image.parent, "line", None),
+                ),
                 type="handbook",
                 subtype="seo",
             )
@@ -317,7 +337,10 @@ def seo_problems(
                 continue
             if key in seen:
                 problems.append(
-                    (docname, f"same {label} as {seen[key]}: {value!r}; make each page's {label} unique")
+                    (
+                        docname,
+                        f"same {label} as {seen[key]}: {value!r}; make each page's {label} unique",
+                    )
                 )
             else:
                 seen[key] = docname
