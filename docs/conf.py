@@ -96,6 +96,7 @@ extensions = [
     "consultation",
     "seo",
     "csp",
+    "page_assets",
     "print_edition",
     # Third-party
     "myst_parser",
@@ -230,7 +231,7 @@ epub_exclude_files = [
     "404.html",
     "_static/fonts/OFL.txt",
     *(
-        f"_static/fonts/atkinson-hyperlegible-latin-{weight}-{style}.woff2"
+        f"_static/fonts/atkinson-hyperlegible-{weight}-{style}.woff2"
         for weight in (400, 700)
         for style in ("normal", "italic")
     ),
