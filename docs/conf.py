@@ -137,7 +137,12 @@ html_title = "Emotional Intimacy"
 html_baseurl = handbook_base_url
 html_static_path = ["_static"]
 html_css_files = ["css/handbook.css"]
-html_favicon = "_static/images/favicon.svg"
+# The favicon is inlined into every page by _templates/base.html.
+html_context = {
+    "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg").read_text(
+        encoding="utf-8"
+    ).strip()
+}
 html_copy_source = False  # readers have no use for the Markdown sources
 html_show_sourcelink = False
 html_show_sphinx = False
@@ -231,9 +236,8 @@ epub_exclude_files = [
     "404.html",
     "_static/fonts/OFL.txt",
     *(
-        f"_static/fonts/atkinson-hyperlegible-{weight}-{style}.woff2"
+        f"_static/fonts/atkinson-hyperlegible-{weight}-normal.woff2"
         for weight in (400, 700)
-        for style in ("normal", "italic")
     ),
 ]
 epub_show_urls = "no"

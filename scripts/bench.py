@@ -174,7 +174,7 @@ def latex_route(work: Path) -> BuildTime:
         return BuildTime(name, None, None, "skipped: no TeX on this machine (latexmk, pdflatex)")
     start = time.perf_counter()
     subprocess.run(
-        ["sphinx-build", "-M", "latexpdf", str(DOCS), str(work / "latex"), "-q"],
+        [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(DOCS), str(work / "latex"), "-q"],
         check=False,
         capture_output=True,
     )
@@ -187,7 +187,7 @@ def full_build(rows: dict[str, BuildTime], work: Path) -> BuildTime:
     site = work / "site"
     for builder, folder in (("html", "html"), ("print", "pdf"), ("epub", "epub")):
         subprocess.run(
-            ["sphinx-build", *STRICT, "-b", builder, "-d", str(site / ".d" / builder), str(DOCS), str(site / folder)],
+            [sys.executable, "-m", "sphinx", *STRICT, "-b", builder, "-d", str(site / ".d" / builder), str(DOCS), str(site / folder)],
             check=True,
         )
     shutil.copy2(site / "epub" / "emotional-intimacy-handbook.epub", site / "pdf")

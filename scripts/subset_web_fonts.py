@@ -21,8 +21,6 @@ FONTS = Path(__file__).resolve().parents[1] / "docs" / "_static" / "fonts"
 FACES = {
     "400-normal": "AtkinsonHyperlegible_400Regular.ttf",
     "700-normal": "AtkinsonHyperlegible_700Bold.ttf",
-    "400-italic": "AtkinsonHyperlegible_400Regular_Italic.ttf",
-    "700-italic": "AtkinsonHyperlegible_700Bold_Italic.ttf",
 }
 UNICODES = "U+0020-007E,U+00A0-00FF,U+2013-2014,U+2018-201D,U+2022,U+2026,U+2192"
 

@@ -6,18 +6,28 @@ Readers are often on a phone, so every request and kilobyte counts:
   tabs, code and other extensions we do not use) are never loaded;
 - Sphinx's search helpers (documentation options, doctools, search-term
   highlighting) load only on the search page, which needs them;
-- sphinx-copybutton's files load only on pages with a phrase card.
+- sphinx-copybutton's scripts load only on pages with a phrase card, and its
+  stylesheet (made for code blocks) never: handbook.css styles the button;
+- furo's stylesheet loses, once the build is done, every rule whose
+  selectors name a class, id or element that no built page and no script
+  uses (the approach of PurgeCSS: conservative, so that classes a script adds
+  later are kept because the script names them).
 
 Config value:
 
 ``handbook_dropped_assets`` (list of str)
     Files under ``_static/`` that no page loads.
+``handbook_purged_stylesheets`` (list of str)
+    Stylesheets in the output to purge of unused rules.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import tinycss2
 from docutils import nodes
 
 if TYPE_CHECKING:
@@ -25,18 +35,21 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 SEARCH_ONLY = frozenset(
-    {"_static/documentation_options.js", "_static/doctools.js", "_static/sphinx_highlight.js"}
+    {
+        "_static/documentation_options.js",
+        "_static/doctools.js",
+        "_static/sphinx_highlight.js",
+    }
 )
-COPY_BUTTON = frozenset(
-    {"_static/clipboard.min.js", "_static/copybutton.js", "_static/copybutton.css"}
-)
+COPY_BUTTON = frozenset({"_static/clipboard.min.js", "_static/copybutton.js"})
 
 
 def has_phrase_card(doctree: nodes.document | None) -> bool:
     if doctree is None:
         return False
     return any(
-        "phrase-card" in node.get("classes", ()) for node in doctree.findall(nodes.container)
+        "phrase-card" in node.get("classes", ())
+        for node in doctree.findall(nodes.container)
     )
 
 
@@ -68,19 +81,119 @@ def trim_assets(
     )
     for key in ("css_files", "script_files"):
         context[key] = [
-            asset for asset in context.get(key, []) if getattr(asset, "filename", asset) not in unwanted
+            asset
+            for asset in context.get(key, [])
+            if getattr(asset, "filename", asset) not in unwanted
         ]
+
+
+# -- Purging unused CSS rules --------------------------------------------------
+
+CLASS_OR_ID = re.compile(r"[.#](-?[_a-zA-Z][-\w]*)")
+NEGATION = re.compile(r":not\([^)]*\)")
+NOT_A_TYPE = re.compile(r"\[[^\]]*\]|::?[-\w]+(\([^)]*\))?")
+TYPE = re.compile(r"(?:^|[\s>+~])([a-z][a-z0-9]*)")
+MARKUP_NAMES = re.compile(r'\b(?:class|id)="([^"]*)"')
+MARKUP_TAGS = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
+SCRIPT_WORDS = re.compile(r"[A-Za-z_][-A-Za-z0-9_]*")
+
+
+def used_names(*, pages: list[str], scripts: list[str]) -> tuple[set[str], set[str]]:
+    """Class and id names, and element names, that the site can produce."""
+    names: set[str] = set()
+    tags = {"html", "body"}
+    for page in pages:
+        for match in MARKUP_NAMES.finditer(page):
+            names.update(match.group(1).split())
+        tags.update(tag.lower() for tag in MARKUP_TAGS.findall(page))
+    for script in scripts:
+        names.update(SCRIPT_WORDS.findall(script))
+    return names, tags
+
+
+def selector_can_match(selector: str, *, names: set[str], tags: set[str]) -> bool:
+    positive = NEGATION.sub("", selector)
+    types = TYPE.findall(NOT_A_TYPE.sub("", positive).strip())
+    return all(n in names for n in CLASS_OR_ID.findall(positive)) and all(
+        t in tags for t in types
+    )
+
+
+def purged_css(css: str, *, names: set[str], tags: set[str]) -> str:
+    """The stylesheet without the rules that can match nothing."""
+
+    def keep(rules: list) -> list[str]:
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = tinycss2.serialize(rule.prelude).split(",")
+                if any(
+                    selector_can_match(s, names=names, tags=tags) for s in selectors
+                ):
+                    kept.append(tinycss2.serialize([rule]))
+            elif (
+                rule.type == "at-rule"
+                and rule.content is not None
+                and rule.lower_at_keyword in ("media", "supports")
+            ):
+                inner = keep(
+                    tinycss2.parse_rule_list(
+                        rule.content, skip_whitespace=True, skip_comments=True
+                    )
+                )
+                if inner:
+                    kept.append(
+                        f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}"
+                    )
+            elif rule.type != "comment":
+                kept.append(tinycss2.serialize([rule]))
+        return kept
+
+    return "".join(
+        keep(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
+    )
+
+
+def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    # The search index is a script too: search results use its names.
+    scripts = [*(outdir / "_static").rglob("*.js"), outdir / "searchindex.js"]
+    names, tags = used_names(
+        pages=[p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")],
+        scripts=[p.read_text(encoding="utf-8") for p in scripts if p.exists()],
+    )
+    for name in app.config.handbook_purged_stylesheets:
+        path = outdir / name
+        path.write_text(
+            purged_css(path.read_text(encoding="utf-8"), names=names, tags=tags),
+            encoding="utf-8",
+        )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_dropped_assets",
-        ["_static/pygments.css", "_static/styles/furo-extensions.css"],
+        [
+            "_static/pygments.css",
+            "_static/styles/furo-extensions.css",
+            # Styled for code blocks; handbook.css styles the phrase cards' button.
+            "_static/copybutton.css",
+        ],
+        "html",
+        types=frozenset({list}),
+    )
+    app.add_config_value(
+        "handbook_purged_stylesheets",
+        ["_static/styles/furo.css"],
         "html",
         types=frozenset({list}),
     )
     # After furo and sphinx-copybutton have added their files.
     app.connect("html-page-context", trim_assets, priority=900)
+    # After furo has written its stylesheets at the end of the build.
+    app.connect("build-finished", purge_stylesheets, priority=900)
     return {
         "version": "1.0",
         "env_version": 1,
