@@ -120,6 +120,8 @@ today_fmt = "%B %-d, %Y"
 
 myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
 myst_heading_anchors = 3
+# tel: links let a reader on a phone call a crisis line with one tap.
+myst_url_schemes = ["http", "https", "mailto", "tel"]
 
 # -- Options for citations ---------------------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration

@@ -218,3 +218,32 @@ def test_no_horizontal_scrolling_at_320_px(site, browser, rel):
     )
     context.close()
     assert overflow <= 0, f"{rel} scrolls sideways by {overflow}px at 320px"
+
+
+def test_phrase_card_copy_button_copies_the_phrase(site, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(site + "chapters/the-cycle.html", wait_until="networkidle")
+    card = page.locator(".phrase-card", has_text="I miss you").first
+    button = card.locator("button.copybtn")
+    assert button.is_visible()
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert "I miss you" in copied
+    assert errors == []
+
+
+def test_pages_log_no_errors(book, site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    for rel in site_pages(book):
+        page.goto(site + rel, wait_until="networkidle")
+    context.close()
+    assert errors == []

@@ -4,8 +4,9 @@ Readers are often on a phone, so every request and kilobyte counts:
 
 - no page has code, so Pygments' stylesheet and furo's extension styles (for
   tabs, code and other extensions we do not use) are never loaded;
-- Sphinx's search helpers (documentation options, doctools, search-term
-  highlighting) load only on the search page, which needs them;
+- Sphinx's search helpers (doctools, search-term highlighting) load only on
+  the search page, which needs them, and the documentation options only
+  there and beside the copy button, which reads the page language from them;
 - sphinx-copybutton's scripts load only on pages with a phrase card, and its
   stylesheet (made for code blocks) never: handbook.css styles the button;
 - furo's stylesheet loses, once the build is done, every rule whose
@@ -34,14 +35,15 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-SEARCH_ONLY = frozenset(
+SEARCH_ONLY = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js"})
+# copybutton.js reads the page language from documentation_options.js.
+COPY_BUTTON = frozenset(
     {
+        "_static/clipboard.min.js",
+        "_static/copybutton.js",
         "_static/documentation_options.js",
-        "_static/doctools.js",
-        "_static/sphinx_highlight.js",
     }
 )
-COPY_BUTTON = frozenset({"_static/clipboard.min.js", "_static/copybutton.js"})
 
 
 def has_phrase_card(doctree: nodes.document | None) -> bool:
@@ -60,8 +62,8 @@ def unwanted_assets(
     unwanted = set(always_dropped)
     if pagename != "search":
         unwanted |= SEARCH_ONLY
-    if not has_phrases:
-        unwanted |= COPY_BUTTON
+        if not has_phrases:
+            unwanted |= COPY_BUTTON
     return frozenset(unwanted)
 
 
