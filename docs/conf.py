@@ -243,6 +243,10 @@ epub_exclude_files = [
     ),
 ]
 epub_show_urls = "no"
+epub_cover = ("_static/images/social-card.png", "")  # image only, no template
+epub_language = "en"
+epub_identifier = handbook_base_url
+epub_scheme = "URL"
 
 # -- Options for the print edition (_ext/print_edition.py) -------------------
 

@@ -75,6 +75,11 @@ def test_every_indexable_page_has_complete_tags(book):
         seen_titles[title], seen_descriptions[description] = rel, rel
 
 
+def test_open_graph_type_is_website_at_home_and_article_elsewhere(book):
+    assert meta(head(book.html / "index.html"), property="og:type") == "website"
+    assert meta(head(book.html / "chapters" / "empathy.html"), property="og:type") == "article"
+
+
 def test_title_tag_follows_the_pattern(book):
     soup = head(book.html / "chapters" / "empathy.html")
     assert soup.title.string == "Pillar Three: Empathy | Couples Therapy in Calabasas"

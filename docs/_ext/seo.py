@@ -46,6 +46,7 @@ DESCRIPTION_LENGTH = (50, 160)
 TITLE_TAG_LENGTH = 60
 NOINDEX_PAGES = frozenset({"search", "genindex", "404"})
 OG_DESCRIPTION = re.compile(r'\s*<meta property="og:description" content="[^"]*" />')
+OG_TYPE = re.compile(r'<meta property="og:type" content="[^"]*" />')
 
 
 def page_description(env: BuildEnvironment, docname: str) -> str:
@@ -278,6 +279,9 @@ def add_page_tags(
     # sphinxext-opengraph writes og:description from the page text; ours is
     # the front-matter description, so the two descriptions never disagree.
     metatags = OG_DESCRIPTION.sub("", context.get("metatags", ""))
+    if pagename == config.root_doc:
+        # Every page is an article except the home page, which is the site.
+        metatags = OG_TYPE.sub('<meta property="og:type" content="website" />', metatags)
     context["metatags"] = metatags + head_tags(
         description=description,
         keywords=page_keywords(env, pagename) if is_page else [],
