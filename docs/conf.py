@@ -141,9 +141,9 @@ html_static_path = ["_static"]
 html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
 html_context = {
-    "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg").read_text(
-        encoding="utf-8"
-    ).strip()
+    "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg")
+    .read_text(encoding="utf-8")
+    .strip()
 }
 html_copy_source = False  # readers have no use for the Markdown sources
 html_show_sourcelink = False

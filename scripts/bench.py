@@ -104,7 +104,9 @@ class PageWeight:
         return sum(self.gzip_bytes.values())
 
 
-def timed_build(name: str, args: list[str], env: dict[str, str] | None = None) -> BuildTime:
+def timed_build(
+    name: str, args: list[str], env: dict[str, str] | None = None
+) -> BuildTime:
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", MEASURED_BUILD, *args],
@@ -115,7 +117,11 @@ def timed_build(name: str, args: list[str], env: dict[str, str] | None = None) -
     )
     seconds = time.perf_counter() - start
     peak = next(
-        (int(line.split("=")[1]) for line in result.stderr.splitlines() if line.startswith("PEAK_KIB=")),
+        (
+            int(line.split("=")[1])
+            for line in result.stderr.splitlines()
+            if line.startswith("PEAK_KIB=")
+        ),
         None,
     )
     if result.returncode != 0:
@@ -144,7 +150,15 @@ def measure_builds(work: Path) -> dict[str, BuildTime]:
             str(work / "floor"),
         ],
     )
-    html_args = [*STRICT, "-b", "html", "-d", str(work / "d-html"), str(DOCS), str(work / "html")]
+    html_args = [
+        *STRICT,
+        "-b",
+        "html",
+        "-d",
+        str(work / "d-html"),
+        str(DOCS),
+        str(work / "html"),
+    ]
     rows["html"] = timed_build("handbook: clean HTML build", html_args)
 
     # The live-preview loop: change one chapter, rebuild into the same folder.
@@ -152,17 +166,35 @@ def measure_builds(work: Path) -> dict[str, BuildTime]:
     original = chapter.read_text(encoding="utf-8")
     try:
         chapter.write_text(original + "\n", encoding="utf-8")
-        rows["incremental"] = timed_build("incremental HTML rebuild, one chapter changed", html_args)
+        rows["incremental"] = timed_build(
+            "incremental HTML rebuild, one chapter changed", html_args
+        )
     finally:
         chapter.write_text(original, encoding="utf-8")
 
     rows["print"] = timed_build(
         "print edition: handbook, chapter and handout PDFs",
-        [*STRICT, "-b", "print", "-d", str(work / "d-print"), str(DOCS), str(work / "pdf")],
+        [
+            *STRICT,
+            "-b",
+            "print",
+            "-d",
+            str(work / "d-print"),
+            str(DOCS),
+            str(work / "pdf"),
+        ],
     )
     rows["epub"] = timed_build(
         "EPUB",
-        [*STRICT, "-b", "epub", "-d", str(work / "d-epub"), str(DOCS), str(work / "epub")],
+        [
+            *STRICT,
+            "-b",
+            "epub",
+            "-d",
+            str(work / "d-epub"),
+            str(DOCS),
+            str(work / "epub"),
+        ],
     )
     rows["latex"] = latex_route(work)
     return rows
@@ -171,10 +203,21 @@ def measure_builds(work: Path) -> dict[str, BuildTime]:
 def latex_route(work: Path) -> BuildTime:
     name = "Sphinx's LaTeX route (latexpdf) on the same pages"
     if not (shutil.which("latexmk") and shutil.which("pdflatex")):
-        return BuildTime(name, None, None, "skipped: no TeX on this machine (latexmk, pdflatex)")
+        return BuildTime(
+            name, None, None, "skipped: no TeX on this machine (latexmk, pdflatex)"
+        )
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(DOCS), str(work / "latex"), "-q"],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-M",
+            "latexpdf",
+            str(DOCS),
+            str(work / "latex"),
+            "-q",
+        ],
         check=False,
         capture_output=True,
     )
@@ -187,12 +230,25 @@ def full_build(rows: dict[str, BuildTime], work: Path) -> BuildTime:
     site = work / "site"
     for builder, folder in (("html", "html"), ("print", "pdf"), ("epub", "epub")):
         subprocess.run(
-            [sys.executable, "-m", "sphinx", *STRICT, "-b", builder, "-d", str(site / ".d" / builder), str(DOCS), str(site / folder)],
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                *STRICT,
+                "-b",
+                builder,
+                "-d",
+                str(site / ".d" / builder),
+                str(DOCS),
+                str(site / folder),
+            ],
             check=True,
         )
     shutil.copy2(site / "epub" / "emotional-intimacy-handbook.epub", site / "pdf")
     shutil.copytree(site / "pdf", site / "html" / "downloads")
-    peak = max((r.peak_mib or 0) for k, r in rows.items() if k in ("html", "print", "epub"))
+    peak = max(
+        (r.peak_mib or 0) for k, r in rows.items() if k in ("html", "print", "epub")
+    )
     return BuildTime(
         "whole build: site, PDFs, EPUB (as nox -s build)",
         round(time.perf_counter() - start, 2),
@@ -217,7 +273,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -241,19 +299,23 @@ def page_weights(base: str, chromium: str) -> list[PageWeight]:
 
     weights = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS[1:])
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_FLAGS[1:]
+        )
         for page_name in ("index", CHAPTER):
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page = context.new_page()
             responses = []
-            page.on("response", lambda response: responses.append(response))
+            page.on("response", lambda response, sink=responses: sink.append(response))
             page.goto(f"{base}{page_name}.html", wait_until="networkidle")
             weight = PageWeight(page=f"{page_name}.html", requests=len(responses))
             for response in responses:
                 body = response.body()
                 kind = kind_of(response.url, response.headers.get("content-type", ""))
                 weight.raw_bytes[kind] = weight.raw_bytes.get(kind, 0) + len(body)
-                weight.gzip_bytes[kind] = weight.gzip_bytes.get(kind, 0) + len(gzip.compress(body, 9))
+                weight.gzip_bytes[kind] = weight.gzip_bytes.get(kind, 0) + len(
+                    gzip.compress(body, 9)
+                )
             weights.append(weight)
             context.close()
         browser.close()
@@ -268,7 +330,16 @@ def lighthouse(base: str, chromium: str) -> dict[str, dict[str, int] | str]:
     cli = prefix / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists():
         subprocess.run(
-            [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), LIGHTHOUSE],
+            [
+                npm,
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(prefix),
+                LIGHTHOUSE,
+            ],
             check=True,
         )
     scores: dict[str, dict[str, int] | str] = {}
@@ -291,7 +362,8 @@ def lighthouse(base: str, chromium: str) -> dict[str, dict[str, int] | str]:
             )
             data = json.loads(Path(report.name).read_text())
         scores[f"{page_name}.html"] = {
-            name: round(category["score"] * 100) for name, category in data["categories"].items()
+            name: round(category["score"] * 100)
+            for name, category in data["categories"].items()
         }
     return scores
 
@@ -304,9 +376,13 @@ def budget_misses(results: dict) -> list[str]:
     builds = results["builds"]
     ratio = results["html_ratio_to_floor"]
     if ratio > BUDGETS["html_ratio_to_floor"]:
-        misses.append(f"clean HTML build is {ratio:.2f}x the floor (budget {BUDGETS['html_ratio_to_floor']}x)")
+        misses.append(
+            f"clean HTML build is {ratio:.2f}x the floor (budget {BUDGETS['html_ratio_to_floor']}x)"
+        )
     if builds["incremental"]["seconds"] > BUDGETS["incremental_seconds"]:
-        misses.append(f"incremental rebuild took {builds['incremental']['seconds']} s (budget 1.0 s)")
+        misses.append(
+            f"incremental rebuild took {builds['incremental']['seconds']} s (budget 1.0 s)"
+        )
     if builds["full"]["seconds"] > BUDGETS["full_build_seconds"]:
         misses.append(f"whole build took {builds['full']['seconds']} s (budget 60 s)")
     for weight in results["pages"]:
@@ -314,7 +390,9 @@ def budget_misses(results: dict) -> list[str]:
         if kib > BUDGETS["page_kib"]:
             misses.append(f"{weight['page']} weighs {kib:.1f} KiB (budget 120 KiB)")
         if weight["requests"] > BUDGETS["page_requests"]:
-            misses.append(f"{weight['page']} makes {weight['requests']} requests (budget 10)")
+            misses.append(
+                f"{weight['page']} makes {weight['requests']} requests (budget 10)"
+            )
     scores = results["lighthouse"]
     if "skipped" in scores:
         misses.append(f"Lighthouse not run: {scores['skipped']}")
@@ -322,7 +400,9 @@ def budget_misses(results: dict) -> list[str]:
         for page, categories in scores.items():
             for category, score in categories.items():
                 if score < BUDGETS["lighthouse_score"]:
-                    misses.append(f"Lighthouse {category} on {page}: {score} (budget 100)")
+                    misses.append(
+                        f"Lighthouse {category} on {page}: {score} (budget 100)"
+                    )
     if "skipped" in results.get("pages_note", {}):
         misses.append(f"page weight not measured: {results['pages_note']['skipped']}")
     return misses
@@ -336,41 +416,54 @@ def markdown(results: dict) -> str:
         "| --- | ---: | ---: | --- |",
     ]
     for row in results["builds"].values():
-        seconds = "–" if row["seconds"] is None else f"{row['seconds']:.2f}"
-        peak = "–" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}"
+        seconds = "-" if row["seconds"] is None else f"{row['seconds']:.2f}"
+        peak = "-" if row["peak_mib"] is None else f"{row['peak_mib']:.0f}"
         lines.append(f"| {row['name']} | {seconds} | {peak} | {row['note']} |")
     lines += [
         "",
-        f"Clean HTML build / floor: **{results['html_ratio_to_floor']:.2f}×** (budget ≤ 1.5×).",
+        f"Clean HTML build / floor: **{results['html_ratio_to_floor']:.2f}x** (budget 1.5x or less).",
         "",
         "| page (390 px) | requests | HTML | CSS | JS | fonts | images | total raw | total gzip |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for weight in results["pages"]:
         raw, gz = weight["raw_bytes"], weight["gzip_bytes"]
-        cells = [f"{raw.get(k, 0) / 1024:.1f}" for k in ("html", "css", "js", "fonts", "images")]
+        cells = [
+            f"{raw.get(k, 0) / 1024:.1f}"
+            for k in ("html", "css", "js", "fonts", "images")
+        ]
         lines.append(
             f"| {weight['page']} | {weight['requests']} | "
             + " | ".join(cells)
             + f" | {sum(raw.values()) / 1024:.1f} KiB | {sum(gz.values()) / 1024:.1f} KiB |"
         )
-    lines += ["", "| Lighthouse (mobile) | performance | accessibility | best practices | SEO |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "| Lighthouse (mobile) | performance | accessibility | best practices | SEO |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     scores = results["lighthouse"]
     if "skipped" in scores:
-        lines.append(f"| {scores['skipped']} | – | – | – | – |")
+        lines.append(f"| {scores['skipped']} | - | - | - | - |")
     else:
         for page, s in scores.items():
             lines.append(
                 f"| {page} | {s['performance']} | {s['accessibility']} | {s['best-practices']} | {s['seo']} |"
             )
     misses = results["budget_misses"]
-    lines += ["", "Budgets: " + ("all met." if not misses else "missed: " + "; ".join(misses) + ".")]
+    lines += [
+        "",
+        "Budgets: "
+        + ("all met." if not misses else "missed: " + "; ".join(misses) + "."),
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a budget is missed")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a budget is missed"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as tmp:
@@ -393,8 +486,12 @@ def main(argv: list[str] | None = None) -> int:
                 server.shutdown()
         else:
             results["pages"] = []
-            results["pages_note"] = {"skipped": "no Chromium (apt-get install chromium)"}
-            results["lighthouse"] = {"skipped": "no Chromium (apt-get install chromium)"}
+            results["pages_note"] = {
+                "skipped": "no Chromium (apt-get install chromium)"
+            }
+            results["lighthouse"] = {
+                "skipped": "no Chromium (apt-get install chromium)"
+            }
     results["budget_misses"] = budget_misses(results)
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)

@@ -242,7 +242,10 @@ def test_pages_log_no_errors(book, site, browser):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None,
+    )
     for rel in site_pages(book):
         page.goto(site + rel, wait_until="networkidle")
     context.close()

@@ -61,7 +61,10 @@ def test_exercise_parts_are_checked(strict_build):
     assert (
         "unlisted.md:9: WARNING: the 'steps' part must hold a numbered list" in warnings
     )
-    assert "wrong-chapter.md:9: WARNING: exercise names chapter 'chapters/none', which is not a page" in warnings
+    assert (
+        "wrong-chapter.md:9: WARNING: exercise names chapter 'chapters/none', which is not a page"
+        in warnings
+    )
 
 
 def test_missing_description_names_the_page(strict_build):

@@ -18,7 +18,9 @@ def test_epub_has_metadata_cover_and_every_chapter(book):
         assert names[0] == "mimetype"
         opf = epub.read("content.opf").decode("utf-8")
         text = " ".join(
-            epub.read(n).decode("utf-8") for n in names if n.startswith("chapters/") and n.endswith(".xhtml")
+            epub.read(n).decode("utf-8")
+            for n in names
+            if n.startswith("chapters/") and n.endswith(".xhtml")
         )
     assert "<dc:title>Emotional Intimacy: A Handbook for Couples</dc:title>" in opf
     assert re.search(r"<dc:creator[^>]*>Susan Cole Rome, LMFT</dc:creator>", opf)

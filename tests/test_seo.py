@@ -77,7 +77,10 @@ def test_every_indexable_page_has_complete_tags(book):
 
 def test_open_graph_type_is_website_at_home_and_article_elsewhere(book):
     assert meta(head(book.html / "index.html"), property="og:type") == "website"
-    assert meta(head(book.html / "chapters" / "empathy.html"), property="og:type") == "article"
+    assert (
+        meta(head(book.html / "chapters" / "empathy.html"), property="og:type")
+        == "article"
+    )
 
 
 def test_title_tag_follows_the_pattern(book):

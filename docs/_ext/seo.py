@@ -281,7 +281,9 @@ def add_page_tags(
     metatags = OG_DESCRIPTION.sub("", context.get("metatags", ""))
     if pagename == config.root_doc:
         # Every page is an article except the home page, which is the site.
-        metatags = OG_TYPE.sub('<meta property="og:type" content="website" />', metatags)
+        metatags = OG_TYPE.sub(
+            '<meta property="og:type" content="website" />', metatags
+        )
     context["metatags"] = metatags + head_tags(
         description=description,
         keywords=page_keywords(env, pagename) if is_page else [],
