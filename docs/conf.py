@@ -97,6 +97,7 @@ extensions = [
     "seo",
     "csp",
     "page_assets",
+    "citations",
     "print_edition",
     # Third-party
     "myst_parser",

@@ -140,8 +140,6 @@ def measure_builds(work: Path) -> dict[str, BuildTime]:
             "-C",
             "-D",
             "extensions=myst_parser",
-            "-D",
-            "myst_enable_extensions=colon_fence",
             "-j",
             "auto",
             "-b",
