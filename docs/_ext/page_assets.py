@@ -9,6 +9,8 @@ Readers are often on a phone, so every request and kilobyte counts:
   there and beside the copy button, which reads the page language from them;
 - sphinx-copybutton's scripts load only on pages with a phrase card, and its
   stylesheet (made for code blocks) never: handbook.css styles the button;
+- the theme's indentation is taken out of the HTML (not inside script,
+  style, pre or textarea elements, where white space matters);
 - furo's stylesheet loses, once the build is done, every rule whose
   selectors name a class, id or element that no built page and no script
   uses (the approach of PurgeCSS: conservative, so that classes a script adds
@@ -156,6 +158,30 @@ def purged_css(css: str, *, names: set[str], tags: set[str]) -> str:
     )
 
 
+PRESERVED = re.compile(r"<(script|style|pre|textarea)\b.*?</\1>", re.S | re.I)
+INDENTATION = re.compile(r"\n[ \t]+")
+
+
+def without_indentation(html: str) -> str:
+    """The page without leading white space on its lines, where it is inert."""
+    kept, position = [], 0
+    for match in PRESERVED.finditer(html):
+        kept += [INDENTATION.sub("\n", html[position : match.start()]), match.group(0)]
+        position = match.end()
+    kept.append(INDENTATION.sub("\n", html[position:]))
+    return "".join(kept)
+
+
+def trim_indentation(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        trimmed = without_indentation(html)
+        if trimmed != html:
+            path.write_text(trimmed, encoding="utf-8")
+
+
 def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name != "html":
         return
@@ -196,6 +222,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("html-page-context", trim_assets, priority=900)
     # After furo has written its stylesheets at the end of the build.
     app.connect("build-finished", purge_stylesheets, priority=900)
+    app.connect("build-finished", trim_indentation, priority=900)
     return {
         "version": "1.0",
         "env_version": 1,
