@@ -47,8 +47,9 @@ OUT = ROOT / "build" / "bench"
 STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 CHAPTER = "chapters/the-cycle"
 LIGHTHOUSE = "lighthouse@12.8.2"
+# Debian's Chromium as root, on a machine whose only network is loopback (the
+# browser tests use the same flags).
 CHROMIUM_FLAGS = [
-    "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -259,10 +260,12 @@ def full_build(rows: dict[str, BuildTime], work: Path) -> BuildTime:
 
 
 def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
-    return None
+    """The system's Chromium (HANDBOOK_CHROMIUM overrides); never a download."""
+    candidates = [os.environ.get("HANDBOOK_CHROMIUM")]
+    candidates += [
+        shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+    ]
+    return next((c for c in candidates if c and os.path.exists(c)), None)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -352,7 +355,7 @@ def lighthouse(base: str, chromium: str) -> dict[str, dict[str, int] | str]:
                     "--output=json",
                     f"--output-path={report.name}",
                     "--only-categories=performance,accessibility,best-practices,seo",
-                    f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+                    f"--chrome-flags={' '.join(['--headless=new', *CHROMIUM_FLAGS])}",
                 ],
                 env={**os.environ, "CHROME_PATH": chromium},
                 check=True,

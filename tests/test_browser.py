@@ -7,53 +7,21 @@ only where no Chromium is installed; CI installs it.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
-
 import pytest
+
+from bench import CHROMIUM_FLAGS, find_chromium, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-def find_chromium() -> str | None:
-    for candidate in (
-        os.environ.get("HANDBOOK_CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        shutil.which("google-chrome"),
-    ):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep pytest output readable
-        pass
 
 
 @pytest.fixture(scope="module")
 def site(book):
     """The built site on a loopback port."""
-    handler = functools.partial(_QuietHandler, directory=str(book.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve(book.html)
+    yield base
     server.shutdown()
 
 
