@@ -64,6 +64,7 @@ KNOWN_FIELDS = frozenset(
 # Keys that MyST and this module add to env.metadata themselves.
 ADDED_BY_TOOLS = frozenset({"wordcount", "myst_slugs", "handbook_reading_minutes"})
 DATE_FIELDS = ("last_reviewed", "next_review")
+FRONT_MATTER_LINE = 1  # MyST front matter always starts the file
 WORD = re.compile(r"[A-Za-z0-9\u2019'-]+")
 
 
@@ -135,11 +136,6 @@ def front_matter_problems(
     return problems
 
 
-def _front_matter_line(doctree: nodes.document) -> int:
-    # MyST front matter always starts on line 1 of the file.
-    return 1
-
-
 def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
     """Check the front matter and add the byline under the title."""
     env = app.env
@@ -153,7 +149,7 @@ def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
     ):
         logger.warning(
             problem,
-            location=(docname, _front_matter_line(doctree)),
+            location=(docname, FRONT_MATTER_LINE),
             type="handbook",
             subtype="front_matter",
         )

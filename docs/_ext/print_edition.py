@@ -53,6 +53,7 @@ std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 HANDBOOK_PDF = "emotional-intimacy-handbook.pdf"
 BUNDLE_PDF = "all-handouts.pdf"
+HEADING = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
 # Pages whose links are dropped (not printed as URLs) in single-chapter PDFs
 # and handouts.
 UNLINKED_IN_PARTS = frozenset({"glossary", "references"})
@@ -104,9 +105,7 @@ def split_book(body: str) -> list[BookPart]:
         if section is None or section.tag != "section":
             continue
         docname = marker.get("id").removeprefix("document-")
-        heading = section.xpath(
-            "./*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-        )
+        heading = section.xpath(f"./*[{HEADING}]")
         title = heading[0].text_content().strip() if heading else docname
         # The marker's own id is the target of links to the whole document.
         section.set("data-docname", docname)
@@ -121,9 +120,7 @@ def split_book(body: str) -> list[BookPart]:
 
 def set_heading_levels(section: Any, *, top: int) -> None:
     """Make the document's title ``h<top>`` and shift its other headings."""
-    headings = section.xpath(
-        ".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-    )
+    headings = section.xpath(f".//*[{HEADING}]")
     titles = [h for h in headings if "exercise-heading" not in h.get("class", "")]
     if not titles:
         return
@@ -133,9 +130,7 @@ def set_heading_levels(section: Any, *, top: int) -> None:
     for rubric in headings:
         if "exercise-heading" not in rubric.get("class", ""):
             continue
-        owner = rubric.xpath(
-            "ancestor::section[1]/*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
-        )
+        owner = rubric.xpath(f"ancestor::section[1]/*[{HEADING}][1]")
         level = int(owner[0].tag[1]) + 1 if owner else top + 1
         rubric.tag = f"h{min(6, level)}"
 
