@@ -11,6 +11,9 @@ has finished, because only then is every inline script known. Config value:
 
 ``handbook_csp`` (dict of directive to list of sources)
     The policy without the script hashes, which are added per page.
+``handbook_csp_enabled`` (bool)
+    False for the live preview (``nox -s serve``), whose reload script
+    sphinx-autobuild injects inline after the build.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def with_policy(html: str, policy: dict[str, list[str]]) -> str:
 
 
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name != "html":
+    if exception or app.builder.name != "html" or not app.config.handbook_csp_enabled:
         return
     for path in Path(app.outdir).rglob("*.html"):
         html = path.read_text(encoding="utf-8")
@@ -82,6 +85,7 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("handbook_csp", POLICY, "html", types=frozenset({dict}))
+    app.add_config_value("handbook_csp_enabled", True, "html", types=frozenset({bool}))
     app.connect("build-finished", add_policy)
     return {
         "version": "1.0",
