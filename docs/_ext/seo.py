@@ -47,6 +47,8 @@ TITLE_TAG_LENGTH = 60
 NOINDEX_PAGES = frozenset({"search", "genindex", "404"})
 OG_DESCRIPTION = re.compile(r'\s*<meta property="og:description" content="[^"]*" />')
 OG_TYPE = re.compile(r'<meta property="og:type" content="[^"]*" />')
+OG_IMAGE = re.compile(r'<meta property="og:image" content="[^"]*" />')
+OG_IMAGE_ALT = re.compile(r'<meta property="og:image:alt" content="[^"]*" />')
 
 
 def page_description(env: BuildEnvironment, docname: str) -> str:
@@ -353,8 +355,28 @@ def seo_problems(
     return problems
 
 
+def social_image_problems(*, front_matter: dict[str, Any], srcdir: Path) -> list[str]:
+    """Problems with a page's own social image (front matter image, image_alt)."""
+    image = str(front_matter.get("image") or "")
+    if not image:
+        return []
+    problems = []
+    if not (srcdir / image.lstrip("/")).is_file():
+        problems.append(f"social image {image!r} is not a file in the docs folder")
+    if not str(front_matter.get("image_alt") or "").strip():
+        problems.append(f"social image {image!r} has no 'image_alt' text")
+    return problems
+
+
 def check_book(app: Sphinx, env: BuildEnvironment) -> None:
     docs = sorted(env.found_docs)
+    for docname in docs:
+        for problem in social_image_problems(
+            front_matter=page_front_matter(env, docname), srcdir=Path(app.srcdir)
+        ):
+            logger.warning(
+                problem, location=(docname, 1), type="handbook", subtype="seo"
+            )
     titles = {d: env.titles[d].astext() for d in docs if d in env.titles}
     descriptions = {d: page_description(env, d) for d in docs}
     for docname, problem in seo_problems(
