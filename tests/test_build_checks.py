@@ -121,7 +121,10 @@ def test_seo_checks_name_each_page(strict_build):
     assert "long-title.md:1: WARNING: title tag" in warnings
     assert "twin.md:1: WARNING: same description as long-title" in warnings
     assert "index.md:14: WARNING: image 'pixel.png' has no alt text" in warnings
-    assert "own-image.md:1: WARNING: social image 'pixel.png' has no 'image_alt' text" in warnings
+    assert (
+        "own-image.md:1: WARNING: social image 'pixel.png' has no 'image_alt' text"
+        in warnings
+    )
 
 
 def test_base_url_must_be_https(strict_build):
