@@ -28,6 +28,20 @@ def test_a_valid_root_builds_cleanly(strict_build):
     assert (
         chapter.select_one(".chapter-exercises a")["href"] == "../exercises/good.html"
     )
+    # A page's own social image replaces the site's card, with its alt text.
+    assert (
+        chapter.find("meta", property="og:image")["content"]
+        == "https://example.org/card.png"
+    )
+    assert (
+        chapter.find("meta", property="og:image:alt")["content"]
+        == "A plain white square"
+    )
+    home = BeautifulSoup((result.outdir / "index.html").read_text(), "lxml")
+    assert (
+        home.find("meta", property="og:image")["content"]
+        == "https://example.org/site-card.png"
+    )
 
 
 def test_malformed_exercises_fail_with_file_and_line(strict_build):

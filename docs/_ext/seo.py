@@ -250,22 +250,24 @@ def add_page_tags(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Title, description, robots and JSON-LD for one HTML page."""
+    """Title, description, robots, social image and JSON-LD for one page."""
     if app.builder.format != "html" or app.builder.name != "html":
         return
     env, config = app.env, app.config
     is_page = pagename in env.found_docs
+    is_home = pagename == config.root_doc
     title = (
         env.titles[pagename].astext()
         if is_page
         else re.sub("<[^>]+>", "", context.get("title", ""))
     )
     context["handbook_title_tag"] = title_tag(
-        title=title,
-        pattern=config.handbook_title_pattern,
-        is_home=pagename == config.root_doc,
+        title=title, pattern=config.handbook_title_pattern, is_home=is_home
     )
+    # The page's front matter, read once for everything below.
+    front_matter = page_front_matter(env, pagename) if is_page else {}
     description = page_description(env, pagename) if is_page else ""
+    keywords = page_keywords(env, pagename) if is_page else []
     graph = None
     if is_page and pagename not in NOINDEX_PAGES:
         graph = json_ld_graph(
@@ -273,25 +275,52 @@ def add_page_tags(
             docname=pagename,
             title=title,
             description=description,
-            keywords=page_keywords(env, pagename),
-            front_matter=page_front_matter(env, pagename),
+            keywords=keywords,
+            front_matter=front_matter,
             is_health_page=Matcher(config.handbook_reviewed_pages)(pagename),
             parent=_parent(app, pagename),
         )
-    # sphinxext-opengraph writes og:description from the page text; ours is
-    # the front-matter description, so the two descriptions never disagree.
-    metatags = OG_DESCRIPTION.sub("", context.get("metatags", ""))
-    if pagename == config.root_doc:
-        # Every page is an article except the home page, which is the site.
-        metatags = OG_TYPE.sub(
-            '<meta property="og:type" content="website" />', metatags
-        )
-    context["metatags"] = metatags + head_tags(
+    context["metatags"] = opengraph_adjusted(
+        context.get("metatags", ""),
+        is_home=is_home,
+        image_url=(
+            config.handbook_base_url + str(front_matter["image"]).lstrip("/")
+            if front_matter.get("image")
+            else ""
+        ),
+        image_alt=str(front_matter.get("image_alt") or ""),
+    ) + head_tags(
         description=description,
-        keywords=page_keywords(env, pagename) if is_page else [],
+        keywords=keywords,
         noindex=pagename in NOINDEX_PAGES or not is_page,
         graph=graph,
     )
+
+
+def opengraph_adjusted(
+    metatags: str, *, is_home: bool, image_url: str, image_alt: str
+) -> str:
+    """sphinxext-opengraph's tags, corrected where the handbook knows better.
+
+    Its og:description comes from the page text; ours is the front-matter
+    description (written by head_tags), so the two never disagree. The home
+    page is a website, not an article. A page's own social image replaces
+    the site's card.
+    """
+    metatags = OG_DESCRIPTION.sub("", metatags)
+    if is_home:
+        metatags = OG_TYPE.sub(
+            '<meta property="og:type" content="website" />', metatags
+        )
+    if image_url:
+        url, alt = html.escape(image_url), html.escape(image_alt)
+        metatags = OG_IMAGE.sub(
+            f'<meta property="og:image" content="{url}" />', metatags
+        )
+        metatags = OG_IMAGE_ALT.sub(
+            f'<meta property="og:image:alt" content="{alt}" />', metatags
+        )
+    return metatags
 
 
 # -- Build-time checks -------------------------------------------------------
