@@ -135,6 +135,10 @@ def serve(session: nox.Session) -> None:
         str(BUILD / ".doctrees" / "serve"),
         "-n",
         "--keep-going",
+        # sphinx-autobuild injects its reload script inline, which the
+        # Content-Security-Policy would block (_ext/csp.py).
+        "-D",
+        "handbook_csp_enabled=0",
         str(DOCS),
         str(BUILD / "serve"),
         *session.posargs,
