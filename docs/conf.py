@@ -81,6 +81,21 @@ handbook_social_image = "_static/images/social-card.png"  # 1200 x 630
 handbook_social_image_alt = (
     "Emotional Intimacy: A Handbook for Couples, by Susan Cole Rome, LMFT"
 )
+# Crisis resources in the United States, shown in every page's footer and
+# in every PDF (content pages write them out in their own words). Checked
+# against the sources in references.bib (samhsa988faq, ovc2022hotline).
+handbook_crisis = {
+    "emergency": "911",
+    "crisis_line": "988",  # 988 Suicide & Crisis Lifeline: call or text
+    "dv_hotline": "1-800-799-7233",  # National Domestic Violence Hotline
+    "dv_tty": "1-800-787-3224",
+    "dv_text": "88788",  # text START to this number
+}
+# The licence of the handbook's text (the code is MIT, see LICENSE).
+handbook_licence = {
+    "name": "CC BY-NC-ND 4.0",
+    "url": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+}
 # The booking page of the practice. Empty until confirmed: the consultation
 # page then explains how to ask without showing a button.
 handbook_consultation_url = ""
@@ -146,9 +161,11 @@ html_static_path = ["_static"]
 html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
 html_context = {
+    "handbook_crisis": handbook_crisis,
+    "handbook_licence": handbook_licence,
     "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg")
     .read_text(encoding="utf-8")
-    .strip()
+    .strip(),
 }
 html_copy_source = False  # readers have no use for the Markdown sources
 html_show_sourcelink = False

@@ -392,8 +392,11 @@ def _exercise_list(
 def resolve_exercise_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Fill the index, append each chapter's exercises, drop web-only links."""
     env = app.env
-    groups = exercises_by_chapter(env)
-    for node in list(doctree.findall(exercise_index)):
+    index_nodes = list(doctree.findall(exercise_index))
+    has_exercises = any(d["chapter"] == docname for d in env_exercises(env).values())
+    # The grouping walks the whole book; only the index and chapters need it.
+    groups = exercises_by_chapter(env) if index_nodes or has_exercises else []
+    for node in index_nodes:
         content: list[nodes.Node] = []
         for chapter, docs in groups:
             heading = _heading(

@@ -172,24 +172,23 @@ def without_indentation(html: str) -> str:
     return "".join(kept)
 
 
-def trim_indentation(app: Sphinx, exception: Exception | None) -> None:
+def finish_pages(app: Sphinx, exception: Exception | None) -> None:
+    """One pass over the built pages: trim their indentation, then purge the
+    stylesheets of rules that none of them (nor any script) can use."""
     if exception or app.builder.name != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    pages = []
+    for path in outdir.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         trimmed = without_indentation(html)
         if trimmed != html:
             path.write_text(trimmed, encoding="utf-8")
-
-
-def purge_stylesheets(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name != "html":
-        return
-    outdir = Path(app.outdir)
+        pages.append(trimmed)
     # The search index is a script too: search results use its names.
     scripts = [*(outdir / "_static").rglob("*.js"), outdir / "searchindex.js"]
     names, tags = used_names(
-        pages=[p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")],
+        pages=pages,
         scripts=[p.read_text(encoding="utf-8") for p in scripts if p.exists()],
     )
     for name in app.config.handbook_purged_stylesheets:
@@ -221,8 +220,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # After furo and sphinx-copybutton have added their files.
     app.connect("html-page-context", trim_assets, priority=900)
     # After furo has written its stylesheets at the end of the build.
-    app.connect("build-finished", purge_stylesheets, priority=900)
-    app.connect("build-finished", trim_indentation, priority=900)
+    app.connect("build-finished", finish_pages, priority=900)
     return {
         "version": "1.0",
         "env_version": 1,

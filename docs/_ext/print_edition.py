@@ -187,9 +187,9 @@ class PrintMetadata:
     author: str
     subject: str
     keywords: list[str]
-    practice: str
     base_url: str
-    licence: str
+    licence: dict[str, str]  # name, url
+    crisis: dict[str, str]  # see handbook_crisis in conf.py
     edition: dt.datetime
     paper: str
 
@@ -228,6 +228,8 @@ def front_matter_html(
         for kind, items in (("chapter", chapters), ("back", back))
         for part in items
     )
+    c = {key: esc(value) for key, value in meta.crisis.items()}
+    link_text = meta.licence["url"].split("://", 1)[-1].rstrip("/")
     return f"""
 <section class="cover" aria-label="Cover">
   <p class="cover-title">Emotional Intimacy</p>
@@ -238,10 +240,10 @@ def front_matter_html(
 </section>
 <section class="copyright-page" aria-label="Copyright and licence">
   <p><strong>{esc(meta.title)}</strong></p>
-  <p>Copyright © {meta.edition.year} Susan Cole Rome. {esc(meta.licence)}</p>
+  <p>Copyright © {meta.edition.year} Susan Cole Rome. {esc(licence_line(meta))}</p>
   <p>You may copy and share this handbook, unchanged and with credit, for
   non-commercial purposes. The licence is at
-  <a href="https://creativecommons.org/licenses/by-nc-nd/4.0/">creativecommons.org/licenses/by-nc-nd/4.0</a>.</p>
+  <a href="{esc(meta.licence["url"])}">{esc(link_text)}</a>.</p>
   <p>The online edition, with the latest review dates, is at
   <a href="{esc(meta.base_url)}">{esc(meta.base_url)}</a>.</p>
   <p>Set in Atkinson Hyperlegible (SIL Open Font License), a typeface made
@@ -256,12 +258,12 @@ def front_matter_html(
   are not safe where there is violence, threats or control. If you feel
   afraid of your partner, skip them and reach out for support first.</p>
   <ul class="crisis-list">
-    <li>In immediate danger: call <strong>911</strong>.</li>
+    <li>In immediate danger: call <strong>{c["emergency"]}</strong>.</li>
     <li>Thinking about suicide, or in emotional distress: call or text
-    <strong>988</strong> (988 Suicide &amp; Crisis Lifeline).</li>
+    <strong>{c["crisis_line"]}</strong> (988 Suicide &amp; Crisis Lifeline).</li>
     <li>Afraid of your partner: National Domestic Violence Hotline,
-    <strong>1-800-799-7233</strong> (TTY 1-800-787-3224), or text
-    <strong>START</strong> to <strong>88788</strong>.</li>
+    <strong>{c["dv_hotline"]}</strong> (TTY {c["dv_tty"]}), or text
+    <strong>START</strong> to <strong>{c["dv_text"]}</strong>.</li>
   </ul>
 </section>
 <nav class="print-toc" aria-label="Contents">
@@ -272,16 +274,22 @@ def front_matter_html(
 """
 
 
-def handout_frame(*, meta: PrintMetadata, body: str) -> str:
-    """The handout's own header and footer around one exercise."""
+def licence_line(meta: PrintMetadata) -> str:
+    return f"Text licensed under {meta.licence['name']}."
+
+
+def standalone_frame(*, meta: PrintMetadata, body: str) -> str:
+    """Header and footer (safety line, licence) around a PDF that holds part of
+    the book: one chapter, one handout or the bundle of handouts."""
     esc = html.escape
+    c = {key: esc(value) for key, value in meta.crisis.items()}
     return f"""
 <header class="handout-header"><p>{esc(meta.title)}</p></header>
 <footer class="handout-footer">
-  <p>Not safe where there is violence, threats or control. In danger: 911.
-  Crisis: call or text 988. Domestic violence hotline: 1-800-799-7233, or text
-  START to 88788.</p>
-  <p>© {meta.edition.year} Susan Cole Rome. {esc(meta.licence)} · {esc(meta.base_url)}</p>
+  <p>Not safe where there is violence, threats or control. In danger: {c["emergency"]}.
+  Crisis: call or text {c["crisis_line"]}. Domestic violence hotline: {c["dv_hotline"]}, or text
+  START to {c["dv_text"]}.</p>
+  <p>© {meta.edition.year} Susan Cole Rome. {esc(licence_line(meta))} · {esc(meta.base_url)}</p>
 </footer>
 {body}
 """
@@ -367,9 +375,9 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
         ),
         subject=config.handbook_description,
         keywords=list(config.handbook_keywords),
-        practice=config.handbook_practice.get("name", ""),
         base_url=config.handbook_base_url,
-        licence="Text licensed under CC BY-NC-ND 4.0.",
+        licence=dict(config.handbook_licence),
+        crisis=dict(config.handbook_crisis),
         edition=edition_time(Path(builder.srcdir)),
         paper=config.handbook_paper_size,
     )
@@ -435,7 +443,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
         return copy
 
     for part in chapters:
-        body = handout_frame(meta=meta, body=to_html(standalone(part, top=1)))
+        body = standalone_frame(meta=meta, body=to_html(standalone(part, top=1)))
         name = part.docname.rsplit("/", 1)[-1]
         render(
             part.docname,
@@ -455,7 +463,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
             tips.drop_tree()
         add_form_fields(copy, exercise_id=exercise_id)
         handouts.append(to_html(copy))
-        body = handout_frame(meta=meta, body=handouts[-1])
+        body = standalone_frame(meta=meta, body=handouts[-1])
         render(
             part.docname,
             f"{part.title} · Worksheet · {meta.title}",
@@ -465,7 +473,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
             True,
         )
     if handouts:
-        body = handout_frame(meta=meta, body="\n".join(handouts))
+        body = standalone_frame(meta=meta, body="\n".join(handouts))
         render(
             "exercises/index",
             f"All Worksheets · {meta.title}",

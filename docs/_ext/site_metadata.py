@@ -10,7 +10,9 @@ or practice) reads it from these config values, which conf.py sets once:
 credential, job_title, profile_page), ``handbook_practice`` (dict: name,
 locality, region, country, areas_served, url, phone, licence_number),
 ``handbook_social_image`` and ``handbook_social_image_alt`` (str),
-``handbook_consultation_url`` (str).
+``handbook_consultation_url`` (str), ``handbook_crisis`` (dict: emergency,
+crisis_line, dv_hotline, dv_tty, dv_text) and ``handbook_licence`` (dict:
+name, url) for the text.
 
 An empty value means "not known": outputs leave it out. A base URL that is
 not https or lacks its closing slash raises ``ConfigError``.
@@ -40,6 +42,8 @@ CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_social_image": ("", STR),
     "handbook_social_image_alt": ("", STR),
     "handbook_consultation_url": ("", STR),
+    "handbook_crisis": ({}, frozenset({dict})),
+    "handbook_licence": ({}, frozenset({dict})),
 }
 
 
