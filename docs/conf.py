@@ -186,6 +186,9 @@ html_theme_options = {
     "top_of_page_buttons": [],
     "light_css_variables": {
         "font-stack": "'Atkinson Hyperlegible', system-ui, sans-serif",
+        # Notes and safety boxes at full reading size, not furo's small print.
+        "admonition-font-size": "1rem",
+        "admonition-title-font-size": "1rem",
         "color-brand-primary": "#2f5d62",
         "color-brand-content": "#2f5d62",
     },
