@@ -105,6 +105,7 @@ handbook_consultation_url = ""
 
 extensions = [
     # Ours (docs/_ext)
+    "gc_tuning",  # first: applies while the rest load
     "site_metadata",
     "page_metadata",
     "exercises",
@@ -114,6 +115,7 @@ extensions = [
     "page_assets",
     "citations",
     "print_edition",
+    "navigation",
     # Third-party
     "myst_parser",
     "sphinx_copybutton",

@@ -320,6 +320,14 @@ def kind_of(url: str, content_type: str) -> str:
     return "other" if "html" not in content_type else "html"
 
 
+def weighed_pages() -> list[str]:
+    """The home page and every chapter: each must meet the page budget."""
+    chapters = sorted(
+        f"chapters/{path.stem}" for path in (DOCS / "chapters").glob("*.md")
+    )
+    return ["index", *chapters]
+
+
 def page_weights(base: str, chromium: str) -> list[PageWeight]:
     from playwright.sync_api import sync_playwright
 
@@ -328,7 +336,7 @@ def page_weights(base: str, chromium: str) -> list[PageWeight]:
         browser = playwright.chromium.launch(
             executable_path=chromium, args=CHROMIUM_FLAGS[1:]
         )
-        for page_name in ("index", CHAPTER):
+        for page_name in weighed_pages():
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page = context.new_page()
             responses = []

@@ -218,3 +218,16 @@ def test_pages_log_no_errors(book, site, browser):
         page.goto(site + rel, wait_until="networkidle")
     context.close()
     assert errors == []
+
+
+def test_search_finds_pages_with_the_minified_scripts(site, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site + "search.html?q=attachment", wait_until="networkidle")
+    results = page.locator("#search-results li")
+    results.first.wait_for(timeout=10_000)
+    titles = results.locator("a").all_inner_texts()
+    page.close()
+    assert "The Science of Connection" in titles
+    assert errors == []

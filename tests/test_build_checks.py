@@ -6,8 +6,12 @@ handbook's strict flags (-n -W --keep-going).
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from bs4 import BeautifulSoup
+
+from conftest import DOCS
 
 
 def test_a_valid_root_builds_cleanly(strict_build):
@@ -149,8 +153,29 @@ def test_base_url_must_be_https(strict_build):
 
 @pytest.mark.sphinx("html", testroot="minimal", parallel=2)
 def test_extensions_are_parallel_safe(app):
+    ours = {path.stem for path in (DOCS / "_ext").glob("*.py")}
+    assert ours <= app.extensions.keys(), "the test root must load every extension"
+    for name in ours:
+        assert app.extensions[name].parallel_read_safe is True, name
+        assert app.extensions[name].parallel_write_safe is True, name
     app.build()
     assert app.statuscode == 0
+    assert app.is_parallel_allowed("read") and app.is_parallel_allowed("write")
     assert "good" in app.env.handbook_exercises.get("exercises/good", {}).get("id", "")
     html = (app.outdir / "chapters" / "one.html").read_text()
     assert "min read" in html and "Good Exercise" in html
+
+
+def test_the_collector_runs_less_often_during_a_build():
+    import gc_tuning
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        gc_tuning.collect_less()
+        assert gc.get_threshold() == (gc_tuning.THRESHOLD, 10, 10)
+        gc.set_threshold(50_000, 10, 10)  # never lowered
+        gc_tuning.collect_less()
+        assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.set_threshold(*saved)

@@ -14,7 +14,11 @@ Readers are often on a phone, so every request and kilobyte counts:
 - furo's stylesheet loses, once the build is done, every rule whose
   selectors name a class, id or element that no built page and no script
   uses (the approach of PurgeCSS: conservative, so that classes a script adds
-  later are kept because the script names them).
+  later are kept because the script names them);
+- each page loses the icons of furo's inline SVG sprite that it never uses
+  (the edit and view-source icons: the handbook shows neither button);
+- the stylesheets and scripts under ``_static`` are minified (rcssmin and
+  rjsmin; files already named ``.min.`` are left alone).
 
 Config value:
 
@@ -30,6 +34,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import rcssmin
+import rjsmin
 import tinycss2
 from docutils import nodes
 
@@ -172,16 +178,37 @@ def without_indentation(html: str) -> str:
     return "".join(kept)
 
 
+SYMBOL = re.compile(r'<symbol id="([^"]+)".*?</symbol>\s*', re.S)
+
+
+def without_unused_symbols(html: str) -> str:
+    """The page without the SVG sprite's symbols that nothing refers to."""
+    return SYMBOL.sub(lambda m: m.group(0) if f'"#{m.group(1)}"' in html else "", html)
+
+
+def minify_static(static: Path) -> None:
+    """Minify the stylesheets and scripts in place (idempotent)."""
+    for pattern, minify in (("*.css", rcssmin.cssmin), ("*.js", rjsmin.jsmin)):
+        for path in static.rglob(pattern):
+            if ".min." in path.name:
+                continue
+            text = path.read_text(encoding="utf-8")
+            smaller = minify(text)
+            if smaller != text:
+                path.write_text(smaller, encoding="utf-8")
+
+
 def finish_pages(app: Sphinx, exception: Exception | None) -> None:
-    """One pass over the built pages: trim their indentation, then purge the
-    stylesheets of rules that none of them (nor any script) can use."""
+    """One pass over the built pages: trim their indentation and unused icons,
+    then purge the stylesheets of rules that none of them (nor any script)
+    can use, and minify the stylesheets and scripts."""
     if exception or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
     pages = []
     for path in outdir.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
-        trimmed = without_indentation(html)
+        trimmed = without_unused_symbols(without_indentation(html))
         if trimmed != html:
             path.write_text(trimmed, encoding="utf-8")
         pages.append(trimmed)
@@ -197,6 +224,7 @@ def finish_pages(app: Sphinx, exception: Exception | None) -> None:
             purged_css(path.read_text(encoding="utf-8"), names=names, tags=tags),
             encoding="utf-8",
         )
+    minify_static(outdir / "_static")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

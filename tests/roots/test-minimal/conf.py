@@ -1,5 +1,20 @@
 from root_conf import *  # noqa: F403
-extensions = [*extensions, "sphinxext.opengraph"]
+
+# Every extension of the handbook, so that the two-worker build below proves
+# each one parallel-safe.
+extensions = [  # noqa: F405
+    "gc_tuning",
+    *extensions,  # noqa: F405
+    "consultation",
+    "csp",
+    "page_assets",
+    "citations",
+    "print_edition",
+    "navigation",
+    "sphinxext.opengraph",
+]
 ogp_site_url = handbook_base_url  # noqa: F405
 ogp_image = handbook_base_url + "site-card.png"  # noqa: F405
 ogp_image_alt = "The site card"
+# The basic theme has no furo.css to purge.
+handbook_purged_stylesheets: list[str] = []
