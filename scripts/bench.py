@@ -293,14 +293,37 @@ def find_chromium() -> str | None:
     return next((c for c in candidates if c and os.path.exists(c)), None)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+COMPRESSED = {".html", ".css", ".js", ".svg", ".xml", ".json", ".txt"}
+
+
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as its host does (GitHub Pages and Read the Docs both
+    gzip text files), so that Lighthouse sees the bytes a reader downloads.
+    Page weight is still counted raw: the browser reports decoded bodies."""
+
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.is_file() and path.suffix in COMPRESSED):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder))
+        ("127.0.0.1", 0), functools.partial(_Host, directory=str(folder))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
