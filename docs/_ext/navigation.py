@@ -12,8 +12,8 @@ build process from the root document and the table of contents Sphinx already
 collected, then writes Sphinx's exact markup for each page with plain string
 formatting. furo still adds its own checkboxes and labels, as before.
 
-Only that one call is answered here, and only for trees this module can
-reproduce exactly: plain-text titles and documents with one top-level
+Only that one call is answered here, only by the ``html`` and ``dirhtml``
+builders, and only for trees this module can reproduce exactly: plain-text titles and documents with one top-level
 section. Anything else (another theme's call, ``only`` blocks in a table of
 contents, a title with markup) goes to Sphinx's own ``toctree()``. A test
 builds a test root both ways and compares every page.
@@ -179,7 +179,12 @@ def answer_navigation_call(
 ) -> None:
     """Answer furo's toctree() call from the shape; pass others to Sphinx."""
     sphinx_toctree = context.get("toctree")
-    if not app.config.handbook_fast_navigation or sphinx_toctree is None:
+    if (
+        not app.config.handbook_fast_navigation
+        or sphinx_toctree is None
+        # singlehtml (and the print builder on it) links within one page.
+        or app.builder.name not in {"html", "dirhtml"}
+    ):
         return
     if app.env not in _shapes:
         _shapes[app.env] = read_shape(app.env)
