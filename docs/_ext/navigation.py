@@ -149,9 +149,7 @@ def _render_list(
         out.append(f'<li class="{item_classes}">{link}{entry.title}</a>')
         if entry.children:
             out.append(_render_list(entry.children, level + 1, docname, pathto))
-            out.append("</li>\n")
-        else:
-            out.append("</li>\n")
+        out.append("</li>\n")
     out.append("</ul>\n")
     return "".join(out)
 
