@@ -13,8 +13,8 @@ collected, then writes Sphinx's exact markup for each page with plain string
 formatting. furo still adds its own checkboxes and labels, as before.
 
 Only that one call is answered here, only by the ``html`` and ``dirhtml``
-builders, and only for trees this module can reproduce exactly: plain-text titles and documents with one top-level
-section. Anything else (another theme's call, ``only`` blocks in a table of
+builders, and only for trees this module can reproduce exactly: plain-text
+titles and documents with one top-level section. Anything else (another theme's call, ``only`` blocks in a table of
 contents, a title with markup) goes to Sphinx's own ``toctree()``. A test
 builds a test root both ways and compares every page.
 
@@ -134,12 +134,10 @@ def _render_list(
     docname: str,
     pathto: Callable[[str], str],
 ) -> str:
-    current_list = any(_contains(entry, docname) for entry in entries)
-    out = ['<ul class="current">\n' if current_list else "<ul>\n"]
-    for entry in entries:
-        item_classes = f"toctree-l{level}"
-        if _contains(entry, docname):
-            item_classes += " current"
+    on_path = [_contains(entry, docname) for entry in entries]
+    out = ['<ul class="current">\n' if any(on_path) else "<ul>\n"]
+    for entry, current in zip(entries, on_path, strict=True):
+        item_classes = f"toctree-l{level}" + (" current" if current else "")
         if entry.external:
             link = f'<a class="reference external" href="{_escape(entry.target)}">'
         else:
