@@ -90,6 +90,9 @@ handbook_crisis = {
     "dv_hotline": "1-800-799-7233",  # National Domestic Violence Hotline
     "dv_tty": "1-800-787-3224",
     "dv_text": "88788",  # text START to this number
+    "dv_chat": "https://www.thehotline.org/",  # live chat, on the Hotline's site
+    "crisis_chat": "https://988lifeline.org/",  # 988 chat
+    "samhsa": "1-800-662-4357",  # SAMHSA National Helpline: treatment referral
 }
 # The licence of the handbook's text (the code is MIT, see LICENSE).
 handbook_licence = {
@@ -110,6 +113,7 @@ extensions = [
     "page_metadata",
     "exercises",
     "consultation",
+    "safety",
     "seo",
     "csp",
     "page_assets",

@@ -20,6 +20,7 @@ time, and the build never touches the network.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,10 @@ LEFT_OUT = (
 )
 
 
+SENTENCE = re.compile(r"(?<=[.!?:;\u2026])[\"\u201d\u2019')\]]*\s+")
+SHORT = 8  # a sentence of fewer words than this counts as short
+
+
 @dataclass(frozen=True)
 class PageReading:
     page: str
@@ -63,6 +68,8 @@ class PageReading:
     sentences: int
     grade: float
     ease: float
+    words_per_sentence: float
+    short_share: float  # share of sentences under SHORT words
 
 
 def page_text(html: str) -> str:
@@ -87,13 +94,27 @@ def page_text(html: str) -> str:
     return "\n".join(pieces)
 
 
+def sentence_lengths(text: str) -> list[int]:
+    """Words in each sentence (each block already ends like one)."""
+    lengths = []
+    for line in text.splitlines():
+        for sentence in SENTENCE.split(line):
+            words = len(sentence.split())
+            if words:
+                lengths.append(words)
+    return lengths
+
+
 def measure(page: str, text: str) -> PageReading:
+    lengths = sentence_lengths(text) or [0]
     return PageReading(
         page=page,
         words=textstat.lexicon_count(text),
         sentences=textstat.sentence_count(text),
         grade=textstat.flesch_kincaid_grade(text),
         ease=textstat.flesch_reading_ease(text),
+        words_per_sentence=sum(lengths) / len(lengths),
+        short_share=sum(n < SHORT for n in lengths) / len(lengths),
     )
 
 
@@ -126,14 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     readings, together = measure_site(args.html_dir, args.pages)
     if not readings:
         parser.error(f"no pages under {args.pages} in {args.html_dir}")
-    print(f"{'page':40} {'words':>6} {'sent.':>6} {'grade':>6} {'ease':>6}")
+    print(
+        f"{'page':40} {'words':>6} {'sent.':>6} {'grade':>6} {'ease':>6}"
+        f" {'w/sent':>6} {'short':>6}"
+    )
     failed = False
     for r in [*readings, together]:
         limit = args.max_all if r is together else args.max_page
         mark = f"  <- above {limit:.1f}" if r.grade > limit else ""
         failed |= bool(mark)
         print(
-            f"{r.page:40} {r.words:6} {r.sentences:6} {r.grade:6.1f} {r.ease:6.1f}{mark}"
+            f"{r.page:40} {r.words:6} {r.sentences:6} {r.grade:6.1f} {r.ease:6.1f}"
+            f" {r.words_per_sentence:6.1f} {r.short_share:6.0%}{mark}"
         )
     return 1 if failed else 0
 

@@ -52,6 +52,8 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from safety import safety_box
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -92,6 +94,13 @@ class ExercisePartDirective(SphinxDirective):
     kind: ClassVar[str]
 
     def run(self) -> list[nodes.Node]:
+        if self.kind == "when-not-to-use":
+            # The author's caution and the crisis lines are one safety box.
+            box = safety_box(
+                self, PARTS[self.kind][0], list(self.content), self.content_offset
+            )
+            box["classes"] += _part_classes(self.kind)
+            return [box]
         part = nodes.container(classes=_part_classes(self.kind))
         self.set_source_info(part)
         part += _heading(PARTS[self.kind][0])
@@ -157,9 +166,6 @@ class ExerciseDirective(SphinxDirective):
             )
         if problems:
             return []
-        for part in body.children:
-            if "exercise-when-not-to-use" in part.get("classes", []):
-                part += self._safety_line()
         card.extend(body.children)
         card += self._chapter_and_handout_links(exercise_id)
 
@@ -188,16 +194,6 @@ class ExerciseDirective(SphinxDirective):
             item += definition
             summary += item
         return summary
-
-    def _safety_line(self) -> nodes.paragraph:
-        para = nodes.paragraph(classes=["exercise-safety"])
-        para += nodes.Text(
-            "Skip this exercise if you feel afraid of your partner, or if there "
-            "is violence, threats or control in your relationship. "
-        )
-        para += _doc_link(self.config.handbook_safety_page, "Find safe help")
-        para += nodes.Text(".")
-        return para
 
     def _chapter_and_handout_links(self, exercise_id: str) -> nodes.container:
         links = nodes.container(classes=["exercise-links"])
@@ -235,7 +231,7 @@ def _part_problems(body: nodes.Element) -> list[str]:
         found = [
             node
             for node in body.children
-            if isinstance(node, nodes.container)
+            if isinstance(node, nodes.Element)
             and f"exercise-{kind}" in node["classes"]
         ]
         if len(found) != 1:
