@@ -109,6 +109,7 @@ handbook_consultation_url = ""
 extensions = [
     # Ours (docs/_ext)
     "gc_tuning",  # first: applies while the rest load
+    "page_limits",  # pages carry text, not code or outside files
     "site_metadata",
     "page_metadata",
     "exercises",
@@ -178,6 +179,9 @@ html_show_sourcelink = False
 html_show_sphinx = False
 html_permalinks_icon = "#"
 html_last_updated_fmt = None
+# No general index: the handbook has a glossary, and the index page's table
+# is laid out with inline styles, which the CSP refuses (csp.py).
+html_use_index = False
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
@@ -190,18 +194,8 @@ html_sidebars = {
 }
 html_theme_options = {
     "top_of_page_buttons": [],
-    "light_css_variables": {
-        "font-stack": "'Atkinson Hyperlegible', system-ui, sans-serif",
-        # Notes and safety boxes at full reading size, not furo's small print.
-        "admonition-font-size": "1rem",
-        "admonition-title-font-size": "1rem",
-        "color-brand-primary": "#2f5d62",
-        "color-brand-content": "#2f5d62",
-    },
-    "dark_css_variables": {
-        "color-brand-primary": "#8cc7c2",
-        "color-brand-content": "#8cc7c2",
-    },
+    # The colours and fonts are furo's CSS variables, set in handbook.css
+    # (not here: furo would write them inline, which the CSP refuses).
 }
 
 # -- Options for the copy button ---------------------------------------------

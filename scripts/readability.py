@@ -57,7 +57,9 @@ LEFT_OUT = (
 )
 
 
-SENTENCE = re.compile(r"(?<=[.!?:;\u2026])[\"\u201d\u2019')\]]*\s+")
+# A sentence ends at . ! ? : ; or an ellipsis (and any closing quote or
+# bracket), but not at the "et al." of a citation.
+SENTENCE = re.compile(r"(?<!\bet al\.)(?<=[.!?:;\u2026])[\"\u201d\u2019')\]]*\s+")
 SHORT = 8  # a sentence of fewer words than this counts as short
 
 

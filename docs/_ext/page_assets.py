@@ -4,8 +4,10 @@ Readers are often on a phone, so every request and kilobyte counts:
 
 - no page has code, so Pygments' stylesheet and furo's extension styles (for
   tabs, code and other extensions we do not use) are never loaded;
-- Sphinx's search helpers (doctools, search-term highlighting) load only on
-  the search page, which needs them, and the documentation options only
+- Sphinx's search helpers load only on the search page, which needs them;
+  its search-term highlighting never, because it keeps the words searched
+  for in the browser's storage (``js/search-keeps-nothing.js`` switches
+  that off on the search page), and the documentation options only
   there and beside the copy button, which reads the page language from them;
 - sphinx-copybutton's scripts load only on pages with a phrase card, and its
   stylesheet (made for code blocks) never: handbook.css styles the button;
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-SEARCH_ONLY = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js"})
+SEARCH_ONLY = frozenset({"_static/doctools.js", "_static/js/search-keeps-nothing.js"})
 # copybutton.js reads the page language from documentation_options.js.
 COPY_BUTTON = frozenset(
     {
@@ -235,6 +237,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
             "_static/styles/furo-extensions.css",
             # Styled for code blocks; handbook.css styles the phrase cards' button.
             "_static/copybutton.css",
+            # Keeps search terms in localStorage; see SEARCH_ONLY.
+            "_static/sphinx_highlight.js",
         ],
         "html",
         types=frozenset({list}),
@@ -246,6 +250,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({list}),
     )
     # After furo and sphinx-copybutton have added their files.
+    app.add_js_file("js/search-keeps-nothing.js")
     app.connect("html-page-context", trim_assets, priority=900)
     # After furo has written its stylesheets at the end of the build.
     app.connect("build-finished", finish_pages, priority=900)

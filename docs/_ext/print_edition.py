@@ -35,12 +35,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from lxml import etree
 from lxml import html as lxml_html
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ConfigError
 from sphinx.util import logging
+
+from page_limits import inside
+from safety import tel
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -229,6 +234,7 @@ def front_matter_html(
         for part in items
     )
     c = {key: esc(value) for key, value in meta.crisis.items()}
+    t = tel_links(meta.crisis)
     link_text = meta.licence["url"].split("://", 1)[-1].rstrip("/")
     return f"""
 <section class="cover" aria-label="Cover">
@@ -258,12 +264,15 @@ def front_matter_html(
   are not safe where there is violence, threats or control. If you feel
   afraid of your partner, skip them and reach out for support first.</p>
   <ul class="crisis-list">
-    <li>In immediate danger: call <strong>{c["emergency"]}</strong>.</li>
-    <li>Thinking about suicide, or in emotional distress: call or text
-    <strong>{c["crisis_line"]}</strong> (988 Suicide &amp; Crisis Lifeline).</li>
+    <li>In immediate danger: call <strong>{t["emergency"]}</strong>.</li>
+    <li>Thinking about suicide, or worried about your partner: call or text
+    <strong>{t["crisis_line"]}</strong> (988 Suicide &amp; Crisis Lifeline).</li>
     <li>Afraid of your partner: National Domestic Violence Hotline,
-    <strong>{c["dv_hotline"]}</strong> (TTY {c["dv_tty"]}), or text
-    <strong>START</strong> to <strong>{c["dv_text"]}</strong>.</li>
+    <strong>{t["dv_hotline"]}</strong> (TTY {t["dv_tty"]}), text
+    <strong>START</strong> to <strong>{c["dv_text"]}</strong>, or chat at
+    <a href="{c["dv_chat"]}">{esc(c["dv_chat"].split("://", 1)[-1].rstrip("/"))}</a>.</li>
+    <li>Drinking or drug use, finding treatment: SAMHSA National Helpline,
+    <strong>{t["samhsa"]}</strong>.</li>
   </ul>
 </section>
 <nav class="print-toc" aria-label="Contents">
@@ -272,6 +281,14 @@ def front_matter_html(
 {contents}  </ol>
 </nav>
 """
+
+
+def tel_links(crisis: dict[str, str]) -> dict[str, str]:
+    """Each crisis number as a link a phone can call from the PDF."""
+    return {
+        key: f'<a href="{tel(value)}">{html.escape(value)}</a>'
+        for key, value in crisis.items()
+    }
 
 
 def licence_line(meta: PrintMetadata) -> str:
@@ -283,12 +300,13 @@ def standalone_frame(*, meta: PrintMetadata, body: str) -> str:
     the book: one chapter, one handout or the bundle of handouts."""
     esc = html.escape
     c = {key: esc(value) for key, value in meta.crisis.items()}
+    t = tel_links(meta.crisis)
     return f"""
 <header class="handout-header"><p>{esc(meta.title)}</p></header>
 <footer class="handout-footer">
-  <p>Not safe where there is violence, threats or control. In danger: {c["emergency"]}.
-  Crisis: call or text {c["crisis_line"]}. Domestic violence hotline: {c["dv_hotline"]}, or text
-  START to {c["dv_text"]}.</p>
+  <p>Not safe where there is violence, threats or control. In danger: {t["emergency"]}.
+  Suicide: call or text {t["crisis_line"]}. Domestic Violence Hotline: {t["dv_hotline"]}
+  (TTY {t["dv_tty"]}), or text START to {c["dv_text"]}.</p>
   <p>© {meta.edition.year} Susan Cole Rome. {esc(licence_line(meta))} · {esc(meta.base_url)}</p>
 </footer>
 {body}
@@ -306,8 +324,35 @@ class _WeasyPrintProblems(std_logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def local_only_fetcher(roots: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher that opens only ``data:`` URLs and files
+    inside ``roots`` (``docs/`` and the build's output): a page cannot pull
+    a file from elsewhere on the machine, or anything from the network, into
+    a PDF. A refused URL is an error WeasyPrint reports, so a warning."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict[str, str] | None = None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path))
+                if not any(inside(path, root) for root in roots):
+                    raise ValueError(f"file outside docs/ and the build: {url}")
+            elif scheme != "data":
+                raise ValueError(f"the print edition fetches nothing remote: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher(allowed_protocols={"file", "data"})
+
+
 def render_pdf(
-    document: str, *, target: Path, base_url: Path, stylesheet: Path, forms: bool
+    document: str,
+    *,
+    target: Path,
+    base_url: Path,
+    stylesheet: Path,
+    forms: bool,
+    roots: tuple[Path, ...],
 ) -> list[str]:
     """Render one HTML document to a tagged PDF/UA-1 file.
 
@@ -324,10 +369,13 @@ def render_pdf(
     weasy_logger.addHandler(problems)
     weasy_logger.propagate = False
     try:
-        HTML(string=document, base_url=str(base_url)).write_pdf(
+        fetcher = local_only_fetcher(roots)
+        HTML(string=document, base_url=str(base_url), url_fetcher=fetcher).write_pdf(
             target,
             font_config=fonts,
-            stylesheets=[CSS(filename=str(stylesheet), font_config=fonts)],
+            stylesheets=[
+                CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
+            ],
             pdf_variant="pdf/ua-1",
             pdf_forms=forms,
             # Same input, same file: no random identifier.
@@ -405,6 +453,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
             base_url=Path(builder.srcdir),
             stylesheet=stylesheet,
             forms=forms,
+            roots=(Path(builder.srcdir), Path(builder.outdir)),
         ):
             logger.warning(
                 "%s: %s",

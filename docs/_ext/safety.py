@@ -27,6 +27,9 @@ Config values:
     ``dv_tty``, ``dv_text``, ``dv_chat``.
 ``handbook_safety_page`` (str, exercises.py)
     The docname every box links to.
+``handbook_quick_exit_url`` (str)
+    The neutral site that "Leave this site" opens in place of the page
+    (``_templates/handbook/quick-exit.html``).
 """
 
 from __future__ import annotations
@@ -119,8 +122,24 @@ def check_crisis(app: Sphinx, config) -> None:
         )
 
 
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """Tap-to-call addresses and the quick exit for the templates."""
+    crisis = app.config.handbook_crisis
+    context["handbook_crisis_tel"] = {key: tel(value) for key, value in crisis.items()}
+    context["handbook_quick_exit_url"] = app.config.handbook_quick_exit_url
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value(
+        "handbook_quick_exit_url",
+        "https://www.google.com/",
+        "html",
+        types=frozenset({str}),
+    )
     app.add_directive("safety", SafetyDirective)
+    app.connect("html-page-context", page_context)
     app.connect("config-inited", check_crisis)
     return {
         "version": "1.0",

@@ -235,9 +235,13 @@ def head_tags(
         else '<meta name="robots" content="index, follow, max-image-preview:large">'
     )
     if graph:
-        # "</" cannot appear inside a script element; JSON allows "<\/".
-        data = json.dumps(graph, ensure_ascii=False, separators=(",", ":")).replace(
-            "</", "<\\/"
+        # Front matter can hold any text: "<", ">" and "&" are written as
+        # JSON escapes, so nothing in it can end the script element.
+        data = (
+            json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
         )
         tags.append(f'<script type="application/ld+json">{data}</script>')
     return "\n".join(tags) + "\n"
