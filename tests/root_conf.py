@@ -5,6 +5,7 @@ thing."""
 extensions = [
     "site_metadata",
     "page_metadata",
+    "safety",
     "exercises",
     "seo",
     "myst_parser",
@@ -32,3 +33,11 @@ handbook_author = {
 }
 handbook_practice = {"name": "Test practice", "locality": "Calabasas", "region": "CA"}
 handbook_safety_page = "index"
+handbook_crisis = {
+    "emergency": "911",
+    "crisis_line": "988",
+    "dv_hotline": "1-800-799-7233",
+    "dv_tty": "1-800-787-3224",
+    "dv_text": "88788",
+    "dv_chat": "https://www.thehotline.org/",
+}

@@ -110,7 +110,6 @@ def check_symlinks(app: Sphinx) -> None:
         logger.warning(
             "symbolic link under docs/ (its target would be published): %s",
             path,
-            location=str(path),
             type="handbook",
             subtype="page_limits",
         )
