@@ -9,9 +9,13 @@ CHAPTERS = {
     "empathy": "Pillar Three: Empathy",
     "busy-lives": "Intimacy in Busy Lives",
     "the-cycle": "The Cycle Under the Arguments",
-    "couples-therapy": "How Couples Therapy Helps",
+    "disagreements": "Arguments That Come Back",
     "vulnerability": "Vulnerability and Closeness",
+    "sex-and-closeness": "Sex and Physical Closeness",
     "daily-connection": "Connection in Daily Life",
+    "life-changes": "Closeness Through Big Changes",
+    "after-betrayal": "After a Betrayal",
+    "couples-therapy": "How Couples Therapy Helps",
     "getting-help": "When You Need More Help",
 }
 
@@ -25,6 +29,11 @@ RESEARCH_CHAPTERS = (
     "couples-therapy",
     "vulnerability",
     "daily-connection",
+    "disagreements",
+    "sex-and-closeness",
+    "after-betrayal",
+    "life-changes",
+    "getting-help",
 )
 
 EXERCISES = (
@@ -46,4 +55,14 @@ EXERCISES = (
     "repair-script",
 )
 
-CRISIS_NUMBERS = ("988", "1-800-799-7233", "88788")
+# Every one printed wherever the crisis lines are: the TTY with the Hotline.
+CRISIS_NUMBERS = ("911", "988", "1-800-799-7233", "1-800-787-3224", "88788")
+# The help lines checked against official pages (../shared/helplines.md):
+# the only phone numbers the handbook may print.
+VERIFIED_NUMBERS = {
+    "1-800-799-7233": "tel:+18007997233",  # National Domestic Violence Hotline
+    "1-800-787-3224": "tel:+18007873224",  # its TTY
+    "1-800-662-4357": "tel:+18006624357",  # SAMHSA National Helpline
+    "1-800-656-4673": "tel:+18006564673",  # RAINN
+    "1-833-852-6262": "tel:+18338526262",  # National Maternal Mental Health Hotline
+}

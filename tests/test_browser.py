@@ -231,3 +231,104 @@ def test_search_finds_pages_with_the_minified_scripts(site, browser):
     page.close()
     assert "The Science of Connection" in titles
     assert errors == []
+
+
+# -- A reader at risk: the quick exit and what stays on the device ----------
+
+NEUTRAL_SITE = "https://www.google.com/"
+
+
+def neutral_context(browser, **options):
+    """A browser context in which the neutral site answers locally."""
+    context = browser.new_context(**options)
+    context.route(
+        NEUTRAL_SITE + "**",
+        lambda route: route.fulfill(body="<title>Neutral</title>", content_type="text/html"),
+    )
+    return context
+
+
+def test_leave_this_site_takes_one_tap_and_leaves_no_back_entry(site, browser):
+    context = neutral_context(browser, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site + "index.html")
+    page.goto(site + "chapters/getting-help.html")
+    button = page.locator("#quick-exit")
+    box = button.bounding_box()
+    # In view on a phone without scrolling, and big enough to tap.
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert box["height"] >= 24 and box["width"] >= 24
+    button.click()
+    page.wait_for_url(NEUTRAL_SITE)
+    # The page was replaced: going back skips it.
+    page.go_back()
+    assert page.url == site + "index.html"
+    context.close()
+
+
+def test_escape_twice_leaves_the_site(site, browser):
+    context = neutral_context(browser)
+    page = context.new_page()
+    page.goto(site + "chapters/the-cycle.html")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(100)
+    assert page.url.startswith(site)  # once is not enough
+    page.keyboard.press("Escape")
+    page.wait_for_url(NEUTRAL_SITE)
+    context.close()
+
+
+def test_leave_this_site_works_without_javascript(site, browser):
+    context = neutral_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "chapters/getting-help.html")
+    page.locator("#quick-exit").click()
+    page.wait_for_url(NEUTRAL_SITE)
+    context.close()
+
+
+def test_the_quick_exit_is_the_first_stop_for_the_keyboard(site, browser):
+    page = browser.new_page()
+    page.goto(site + "chapters/empathy.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quick-exit"
+    page.close()
+
+
+def test_a_framed_page_does_not_show_inside_another_site(site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(
+        f'<iframe src="{site}index.html" width="600" height="400"></iframe>'
+    )
+    page.wait_for_timeout(500)
+    framed = [f for f in page.frames if f.url.startswith(site)]
+    if framed:  # the top did not move: then the framed page hid itself
+        assert framed[0].evaluate("document.documentElement.hidden")
+    else:
+        assert page.url.startswith(site)
+    context.close()
+
+
+def test_searching_and_browsing_leave_only_the_theme_choice(site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "search.html?q=partner+afraid", wait_until="networkidle")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=10_000)
+    results.first.click()
+    page.wait_for_load_state("networkidle")
+    assert "search.html" not in page.url
+    page.locator(".theme-toggle").first.click()
+    storage = page.evaluate(
+        """async () => ({
+            local: Object.keys(localStorage),
+            session: Object.keys(sessionStorage),
+            databases: (await indexedDB.databases()).map(d => d.name),
+            cookie: document.cookie,
+        })"""
+    )
+    context_cookies = context.cookies()
+    context.close()
+    assert storage == {"local": ["theme"], "session": [], "databases": [], "cookie": ""}
+    assert context_cookies == []

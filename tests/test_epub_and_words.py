@@ -41,3 +41,14 @@ def test_codespell_finds_no_misspelling():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_epub_carries_the_crisis_lines_with_the_tty(book):
+    with zipfile.ZipFile(book.epub / "emotional-intimacy-handbook.epub") as epub:
+        text = " ".join(
+            epub.read(name).decode("utf-8")
+            for name in epub.namelist()
+            if name.endswith(".xhtml")
+        )
+    for needle in ("tel:+18007997233", "tel:+18007873224", "tel:988", "88788"):
+        assert needle in text, needle

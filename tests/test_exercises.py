@@ -27,12 +27,14 @@ def test_exercise_card_has_every_part(book, exercise):
     assert len(card.select(".exercise-steps ol > li")) >= 3
     prompts = card.select(".exercise-prompts ul > li")
     assert len(prompts) >= 2
-    caution = card.select_one(".exercise-when-not-to-use")
-    assert "violence" in caution.get_text(" ")
-    assert (
-        caution.select_one(".exercise-safety a")["href"]
-        == "../chapters/getting-help.html"
-    )
+    # The author's caution and the crisis lines are one box, the page's only.
+    (caution,) = soup.select(".safety-box")
+    assert "exercise-when-not-to-use" in caution["class"]
+    text = caution.get_text(" ")
+    assert "violence" in text
+    assert "drinking" in text or "drunk" in text or "using" in text
+    assert caution.select_one("a[href='../chapters/getting-help.html']")
+    assert caution.select_one("a[href='tel:+18007873224']")  # the Hotline's TTY
     back = card.select_one(".exercise-chapter a")["href"]
     assert (
         back.startswith("../chapters/")

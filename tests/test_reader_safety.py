@@ -1,0 +1,128 @@
+"""A reader at risk: one safety box, tap-to-call lines, a quick exit, privacy.
+
+These read the built site; test_browser.py tries the quick exit and the
+storage in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from handbook_spec import CHAPTERS, EXERCISES, VERIFIED_NUMBERS
+
+NEUTRAL_SITE = "https://www.google.com/"
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def site_pages(book):
+    return sorted(p for p in book.html.rglob("*.html") if "downloads" not in p.parts)
+
+
+def test_every_page_opens_with_the_quick_exit(book):
+    for path in site_pages(book):
+        body = soup(path).body
+        first_link = body.find("a")
+        assert first_link.get("id") == "quick-exit", path
+        assert first_link["href"] == NEUTRAL_SITE
+        assert first_link.get_text(" ", strip=True).startswith("Leave this site")
+        # The inline script that makes it instant follows it.
+        script = first_link.find_next("script")
+        assert "quick-exit" in script.string and "Escape" in script.string
+
+
+def test_every_footer_has_every_crisis_line_tap_to_call(book):
+    for path in site_pages(book):
+        footer = soup(path).select_one(".handbook-footer .footer-safety")
+        assert footer is not None, path
+        calls = {a["href"] for a in footer.select("a[href^='tel:']")}
+        assert calls == {
+            "tel:911",
+            "tel:988",
+            "tel:+18007997233",
+            "tel:+18007873224",
+        }, path
+        assert "START to 88788" in footer.get_text(" ")
+        assert footer.select_one("a[href='https://www.thehotline.org/']"), path
+
+
+def test_every_printed_number_on_the_site_can_be_tapped(book):
+    """A help-line number in a page's text is always inside its tel: link."""
+    for path in site_pages(book):
+        page = soup(path)
+        for script in page.find_all(["script", "style"]):
+            script.decompose()
+        for number, href in VERIFIED_NUMBERS.items():
+            for text in page.find_all(string=re.compile(re.escape(number))):
+                link = text.find_parent("a")
+                assert link is not None and link["href"] == href, (path.name, number)
+
+
+def test_the_hotline_is_never_named_without_its_tty(book):
+    for path in site_pages(book):
+        for link in soup(path).select("a[href='tel:+18007997233']"):
+            block = link.find_parent(["p", "li", "dd", "td"])
+            assert block.select_one("a[href='tel:+18007873224']"), (
+                path.name,
+                block.get_text(" ", strip=True)[:80],
+            )
+
+
+@pytest.mark.parametrize(
+    "rel", [f"chapters/{s}.html" for s in CHAPTERS] + [f"exercises/{e}.html" for e in EXERCISES]
+)
+def test_a_page_holds_at_most_one_safety_box(book, rel):
+    boxes = soup(book.html / rel).select("article .safety-box")
+    assert len(boxes) <= 1, rel
+    for box in boxes:
+        assert box.select_one("a[href$='getting-help.html']"), rel
+        assert box.select_one("a[href='https://www.thehotline.org/']"), rel
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_exercises_carry_one_safety_box(book, exercise):
+    (box,) = soup(book.html / "exercises" / f"{exercise}.html").select(".safety-box")
+    text = box.get_text(" ").lower()
+    assert "drinking" in text or "drunk" in text or "using" in text, exercise
+
+
+def test_the_safety_page_covers_what_a_frightened_reader_needs(book):
+    page = soup(book.html / "chapters" / "getting-help.html").select_one("article")
+    text = page.get_text(" ").lower()
+    for needle in (
+        "strangl",  # choking or strangulation
+        "gun",
+        "safety plan",
+        "chat",
+        "device",
+        "history",
+        "sexual",
+        "intervention program",
+        "988",
+        "firearm",
+        "drinking",
+        "1-800-662-4357",
+    ):
+        assert needle in text, needle
+
+
+def test_the_privacy_page_says_what_is_stored_and_is_linked_everywhere(book):
+    privacy = soup(book.html / "privacy.html").select_one("article").get_text(" ")
+    assert "theme" in privacy and "history" in privacy.lower()
+    for path in site_pages(book):
+        footer = soup(path).select_one(".handbook-footer")
+        assert footer.select_one("a[href$='privacy.html']"), path
+
+
+def test_no_inline_style_on_any_page(book):
+    for path in site_pages(book):
+        html = path.read_text(encoding="utf-8")
+        assert "<style" not in html, path
+        assert not re.search(r"\sstyle=", html), path
+        policy = soup(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert "'unsafe-inline'" not in policy["content"], path
