@@ -27,8 +27,10 @@ def site_pages(book):
 def test_every_page_opens_with_the_quick_exit(book):
     for path in site_pages(book):
         body = soup(path).body
-        first_link = body.find("a")
+        skip, first_link = body.find_all("a", limit=2)
+        assert "skip-to-content" in skip["class"], path
         assert first_link.get("id") == "quick-exit", path
+        assert first_link.find_parent("aside")["aria-label"] == "Quick exit"
         assert first_link["href"] == NEUTRAL_SITE
         assert first_link.get_text(" ", strip=True).startswith("Leave this site")
         # The inline script that makes it instant follows it.
