@@ -103,6 +103,16 @@ handbook_licence = {
 # page then explains how to ask without showing a button.
 handbook_consultation_url = ""
 
+# Health information: these pages carry a byline, review dates and, until a
+# clinician has reviewed them, the draft notice (_ext/page_metadata.py).
+handbook_reviewed_pages = [
+    "chapters/*",
+    "exercises/*",
+    "start-here",
+    "six-week-path",
+    "for-therapists",
+]
+
 # -- General configuration ---------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 
@@ -128,6 +138,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
     "notfound.extension",
+    "sphinx_reredirects",
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -232,6 +243,19 @@ ogp_custom_meta_tags = [
     f'<meta property="og:locale" content="{handbook_locale}">',
     '<meta name="twitter:card" content="summary_large_image">',
 ]
+
+# -- Redirects for pages that moved -----------------------------------------
+# https://documatt.com/sphinx-reredirects/usage.html
+# Exercises merged into others keep their old addresses (printed handouts and
+# links point there). The stub page is ours: a meta refresh and a link, no
+# inline script, so that it passes the Content-Security-Policy (csp.py).
+
+redirects = {
+    "exercises/consistency-check": "turning-toward-bids.html",
+    "exercises/appreciation": "turning-toward-bids.html",
+    "exercises/screens-off": "ritual-of-connection.html",
+}
+redirect_html_template_file = "_templates/handbook/redirect.html"
 
 # -- Options for the 404 page ------------------------------------------------
 # https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html

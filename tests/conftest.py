@@ -70,6 +70,16 @@ class Book:
     pdf: Path
     epub: Path
 
+    def pages(self) -> list[Path]:
+        """The site's pages: not the downloads, nor the stubs that redirect
+        an old address (sphinx-reredirects) to its new page."""
+        return sorted(
+            path
+            for path in self.html.rglob("*.html")
+            if "downloads" not in path.parts
+            and 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")
+        )
+
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:

@@ -37,22 +37,24 @@ RESEARCH_CHAPTERS = (
 )
 
 EXERCISES = (
-    "daily-check-in",
     "where-are-we-now",
-    "consistency-check",
     "turning-toward-bids",
     "good-news",
     "reflective-listening",
     "stress-reducing-talk",
-    "screens-off",
     "map-your-cycle",
     "softer-feeling",
+    "money-stories",
+    "sharing-the-load",
     "softened-start-up",
     "take-a-break",
     "vulnerability-steps",
+    "desire-talk",
+    "daily-check-in",
     "ritual-of-connection",
-    "appreciation",
     "repair-script",
+    "team-through-change",
+    "rebuilding-trust",
 )
 
 # Every one printed wherever the crisis lines are: the TTY with the Hotline.

@@ -14,6 +14,8 @@ extensions = [
 project = "Test handbook"
 author = "Test Author"
 myst_enable_extensions = ["colon_fence"]
+# The safety box's crisis lines are tap-to-call links.
+myst_url_schemes = ["https", "mailto", "tel"]
 nitpicky = True
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"

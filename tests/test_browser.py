@@ -43,11 +43,7 @@ def browser():
 
 
 def site_pages(book) -> list[str]:
-    return sorted(
-        p.relative_to(book.html).as_posix()
-        for p in book.html.rglob("*.html")
-        if "downloads" not in p.parts
-    )
+    return [p.relative_to(book.html).as_posix() for p in book.pages()]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -321,7 +317,7 @@ def test_searching_and_browsing_leave_only_the_theme_choice(site, browser):
     results.first.click()
     page.wait_for_load_state("networkidle")
     assert "search.html" not in page.url
-    page.locator(".theme-toggle").first.click()
+    page.locator(".theme-toggle:visible").first.click()
     storage = page.evaluate(
         """async () => ({
             local: Object.keys(localStorage),

@@ -16,7 +16,7 @@ BOOK_GRADE = (6.0, 8.0)
 WORDS_PER_SENTENCE = (12.0, 17.0)
 MAX_SHORT_SHARE = 0.20  # sentences under eight words
 MIN_WORDS = 20_000
-PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
+PHONE = re.compile(r"(?:\b1-)?\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b")
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def test_each_page_loads_only_the_files_it_uses(book):
     assert "_static/copybutton.js" in with_phrases
     assert "_static/copybutton.js" not in without
     assert "_static/doctools.js" in search
-    for page in book.html.rglob("*.html"):
+    for page in book.pages():
         files = loaded(page)
         assert "_static/pygments.css" not in files, page
         assert "_static/styles/furo-extensions.css" not in files, page
@@ -37,7 +37,7 @@ def test_each_page_loads_only_the_files_it_uses(book):
 
 
 def test_every_icon_used_is_in_the_sprite_and_no_other(book):
-    for page in book.html.rglob("*.html"):
+    for page in book.pages():
         html = page.read_text(encoding="utf-8")
         symbols = set(re.findall(r'<symbol id="([^"]+)"', html))
         used = set(re.findall(r'href="#(svg-[^"]+)"', html))

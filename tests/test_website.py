@@ -54,7 +54,7 @@ def test_home_page_shows_crisis_resources(book):
 
 
 def test_footer_states_the_licences_on_every_page(book):
-    for path in book.html.rglob("*.html"):
+    for path in book.pages():
         footer = soup(path).select_one(".handbook-footer")
         assert footer is not None, path
         text = footer.get_text(" ")

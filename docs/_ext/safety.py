@@ -61,13 +61,16 @@ def tel(number: str) -> str:
     return f"tel:{digits}"
 
 
-def crisis_markdown(crisis: dict[str, str], safety_page: str) -> str:
+def crisis_markdown(crisis: dict[str, str], safety_page: str, docname: str) -> str:
     """The crisis line as MyST Markdown, every number tap-to-call."""
     template = (TEMPLATE / "crisis_line.md").read_text(encoding="utf-8")
     values = {key: value for key, value in crisis.items()}
     values.update({f"{key}_tel": tel(value) for key, value in crisis.items()})
     values["safety_page"] = "/" + safety_page.lstrip("/")
-    return template.format(**values).strip()
+    text = template.format(**values).strip()
+    if docname == safety_page:  # no link from the safety page to itself
+        text = text.rsplit("\n\n", 1)[0]
+    return text
 
 
 def safety_box(
@@ -82,7 +85,9 @@ def safety_box(
     line = nodes.container(classes=["safety-crisis"])
     directive.state.nested_parse(
         crisis_markdown(
-            directive.config.handbook_crisis, directive.config.handbook_safety_page
+            directive.config.handbook_crisis,
+            directive.config.handbook_safety_page,
+            directive.env.docname,
         ).splitlines(),
         offset,
         line,

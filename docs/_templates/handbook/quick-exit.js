@@ -1,11 +1,13 @@
 (() => {
   "use strict";
-  // Shown inside another site's frame, the page takes the whole window.
+  // Inside another site's frame the page shows nothing, and asks to take
+  // the whole window (browsers may refuse that without a tap).
   if (window.top !== window.self) {
+    document.documentElement.hidden = true;
     try {
       window.top.location.replace(window.location.href);
     } catch {
-      document.documentElement.hidden = true;
+      // The page stays hidden inside the frame.
     }
   }
   const link = document.getElementById("quick-exit");

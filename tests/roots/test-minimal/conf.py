@@ -4,6 +4,7 @@ from root_conf import *  # noqa: F403
 # each one parallel-safe.
 extensions = [  # noqa: F405
     "gc_tuning",
+    "page_limits",
     *extensions,  # noqa: F405
     "consultation",
     "csp",
@@ -16,5 +17,6 @@ extensions = [  # noqa: F405
 ogp_site_url = handbook_base_url  # noqa: F405
 ogp_image = handbook_base_url + "site-card.png"  # noqa: F405
 ogp_image_alt = "The site card"
-# The basic theme has no furo.css to purge.
-handbook_purged_stylesheets: list[str] = []
+# furo, as the handbook uses: its pages pass the Content-Security-Policy
+# check, where the basic theme's inline styles would not.
+html_theme = "furo"
