@@ -239,7 +239,9 @@ def neutral_context(browser, **options):
     context = browser.new_context(**options)
     context.route(
         NEUTRAL_SITE + "**",
-        lambda route: route.fulfill(body="<title>Neutral</title>", content_type="text/html"),
+        lambda route: route.fulfill(
+            body="<title>Neutral</title>", content_type="text/html"
+        ),
     )
     return context
 
@@ -252,7 +254,7 @@ def test_leave_this_site_takes_one_tap_and_leaves_no_back_entry(site, browser):
     button = page.locator("#quick-exit")
     box = button.bounding_box()
     # In view on a phone without scrolling, and big enough to tap.
-    assert 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
     assert box["height"] >= 24 and box["width"] >= 24
     button.click()
     page.wait_for_url(NEUTRAL_SITE)

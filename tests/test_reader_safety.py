@@ -76,7 +76,9 @@ def test_the_hotline_is_never_named_without_its_tty(book):
 
 
 @pytest.mark.parametrize(
-    "rel", [f"chapters/{s}.html" for s in CHAPTERS] + [f"exercises/{e}.html" for e in EXERCISES]
+    "rel",
+    [f"chapters/{s}.html" for s in CHAPTERS]
+    + [f"exercises/{e}.html" for e in EXERCISES],
 )
 def test_a_page_holds_at_most_one_safety_box(book, rel):
     boxes = soup(book.html / rel).select("article .safety-box")
@@ -127,5 +129,7 @@ def test_no_inline_style_on_any_page(book):
         html = path.read_text(encoding="utf-8")
         assert "<style" not in html, path
         assert not re.search(r"\sstyle=", html), path
-        policy = soup(path).find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        policy = soup(path).find(
+            "meta", attrs={"http-equiv": "Content-Security-Policy"}
+        )
         assert "'unsafe-inline'" not in policy["content"], path

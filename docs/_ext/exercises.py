@@ -231,8 +231,7 @@ def _part_problems(body: nodes.Element) -> list[str]:
         found = [
             node
             for node in body.children
-            if isinstance(node, nodes.Element)
-            and f"exercise-{kind}" in node["classes"]
+            if isinstance(node, nodes.Element) and f"exercise-{kind}" in node["classes"]
         ]
         if len(found) != 1:
             problems.append(

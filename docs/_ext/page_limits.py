@@ -81,7 +81,9 @@ class PageLimits(SphinxTransform):
                 node.parent.remove(node)
         for node in list(self.document.findall(addnodes.download_reference)):
             if not self._local(node["reftarget"], srcdir, docdir):
-                _warn(f"download {node['reftarget']!r} is not a file inside docs/", node)
+                _warn(
+                    f"download {node['reftarget']!r} is not a file inside docs/", node
+                )
                 node.parent.replace(node, nodes.Text(node.astext()))
         for node in self.document.findall(nodes.reference):
             if node.get("refuri", "").lower().startswith("http:"):
