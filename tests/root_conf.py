@@ -15,7 +15,7 @@ project = "Test handbook"
 author = "Test Author"
 myst_enable_extensions = ["colon_fence"]
 # The safety box's crisis lines are tap-to-call links.
-myst_url_schemes = ["https", "mailto", "tel"]
+myst_url_schemes = ["http", "https", "mailto", "tel"]
 nitpicky = True
 bibtex_bibfiles = ["refs.bib"]
 bibtex_reference_style = "author_year"

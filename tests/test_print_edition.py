@@ -116,7 +116,8 @@ def test_each_chapter_has_its_own_pdf(book, slug):
 def test_each_handout_has_a_text_field_per_prompt(book, exercise):
     path = book.pdf / "handouts" / f"{exercise}.pdf"
     with pikepdf.open(path) as pdf:
-        assert 1 <= len(pdf.pages) <= 2, f"{exercise}: {len(pdf.pages)} pages"
+        # The deeper exercises and the full crisis box take up to three.
+        assert 1 <= len(pdf.pages) <= 3, f"{exercise}: {len(pdf.pages)} pages"
         fields = pdf.Root.AcroForm.Fields
         names = [str(f.T) for f in fields]
         assert names, "no form fields"

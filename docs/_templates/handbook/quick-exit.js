@@ -20,7 +20,7 @@
     window.location.replace(link.href);
   };
   link.addEventListener("click", leave);
-  let lastEscape = 0;
+  let lastEscape = Number.NEGATIVE_INFINITY;
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     if (event.timeStamp - lastEscape < 1000) leave(event);
