@@ -57,6 +57,8 @@ EXERCISES = (
     "rebuilding-trust",
 )
 
+# Where "Leave this site" goes (handbook_quick_exit_url).
+NEUTRAL_SITE = "https://www.google.com/"
 # Every one printed wherever the crisis lines are: the TTY with the Hotline.
 CRISIS_NUMBERS = ("911", "988", "1-800-799-7233", "1-800-787-3224", "88788")
 # The help lines checked against official pages (../shared/helplines.md):

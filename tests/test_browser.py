@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench import CHROMIUM_FLAGS, find_chromium, serve
+from handbook_spec import NEUTRAL_SITE
 
 pytestmark = pytest.mark.browser
 
@@ -230,8 +231,6 @@ def test_search_finds_pages_with_the_minified_scripts(site, browser):
 
 
 # -- A reader at risk: the quick exit and what stays on the device ----------
-
-NEUTRAL_SITE = "https://www.google.com/"
 
 
 def neutral_context(browser, **options):

@@ -11,21 +11,15 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook_spec import CHAPTERS, EXERCISES, VERIFIED_NUMBERS
-
-NEUTRAL_SITE = "https://www.google.com/"
+from handbook_spec import CHAPTERS, EXERCISES, NEUTRAL_SITE, VERIFIED_NUMBERS
 
 
 def soup(path):
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
-def site_pages(book):
-    return book.pages()
-
-
 def test_every_page_opens_with_the_quick_exit(book):
-    for path in site_pages(book):
+    for path in book.pages():
         body = soup(path).body
         skip, first_link = body.find_all("a", limit=2)
         assert "skip-to-content" in skip["class"], path
@@ -39,7 +33,7 @@ def test_every_page_opens_with_the_quick_exit(book):
 
 
 def test_every_footer_has_every_crisis_line_tap_to_call(book):
-    for path in site_pages(book):
+    for path in book.pages():
         footer = soup(path).select_one(".handbook-footer .footer-safety")
         assert footer is not None, path
         calls = {a["href"] for a in footer.select("a[href^='tel:']")}
@@ -55,7 +49,7 @@ def test_every_footer_has_every_crisis_line_tap_to_call(book):
 
 def test_every_printed_number_on_the_site_can_be_tapped(book):
     """A help-line number in a page's text is always inside its tel: link."""
-    for path in site_pages(book):
+    for path in book.pages():
         page = soup(path)
         for script in page.find_all(["script", "style"]):
             script.decompose()
@@ -66,7 +60,7 @@ def test_every_printed_number_on_the_site_can_be_tapped(book):
 
 
 def test_the_hotline_is_never_named_without_its_tty(book):
-    for path in site_pages(book):
+    for path in book.pages():
         for link in soup(path).select("a[href='tel:+18007997233']"):
             block = link.find_parent(["p", "li", "dd", "td"])
             assert block.select_one("a[href='tel:+18007873224']"), (
@@ -119,7 +113,7 @@ def test_the_safety_page_covers_what_a_frightened_reader_needs(book):
 def test_the_privacy_page_says_what_is_stored_and_is_linked_everywhere(book):
     privacy = soup(book.html / "privacy.html").select_one("article").get_text(" ")
     assert "theme" in privacy and "history" in privacy.lower()
-    for path in site_pages(book):
+    for path in book.pages():
         if path.name == "privacy.html":
             continue  # no link to itself
         footer = soup(path).select_one(".handbook-footer")
@@ -127,7 +121,7 @@ def test_the_privacy_page_says_what_is_stored_and_is_linked_everywhere(book):
 
 
 def test_no_inline_style_on_any_page(book):
-    for path in site_pages(book):
+    for path in book.pages():
         html = path.read_text(encoding="utf-8")
         assert "<style" not in html, path
         assert not re.search(r"\sstyle=", html), path

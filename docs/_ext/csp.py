@@ -127,13 +127,13 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
         [Path(d) for d in app.builder.theme.get_theme_dirs()],
         [confdir / d for d in app.config.templates_path],
     )
-    policy = policy_text(app.config.handbook_csp, hashes)
+    policy, allowed = policy_text(app.config.handbook_csp, hashes), set(hashes)
     outdir = Path(app.outdir)
     for path in sorted(outdir.rglob("*.html")):
         html = path.read_text(encoding="utf-8")
         if "Content-Security-Policy" in html:
             continue
-        for problem in page_problems(html, set(hashes)):
+        for problem in page_problems(html, allowed):
             logger.warning(
                 "%s: %s",
                 path.relative_to(outdir).as_posix(),

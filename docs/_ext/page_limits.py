@@ -20,11 +20,6 @@ nothing of it:
 
 ``print_edition.py`` gives WeasyPrint a fetcher that only opens files in
 ``docs/`` and the build's own output (see ``local_only_fetcher``).
-
-Config value:
-
-``handbook_allowed_raw_html`` (list of str)
-    Exact raw HTML snippets a page may use (none by default).
 """
 
 from __future__ import annotations
@@ -62,12 +57,9 @@ class PageLimits(SphinxTransform):
     default_priority = 100
 
     def apply(self, **kwargs: object) -> None:
-        allowed = frozenset(self.config.handbook_allowed_raw_html)
         srcdir = Path(self.env.srcdir)
         docdir = Path(self.env.doc2path(self.env.docname)).parent
         for node in list(self.document.findall(nodes.raw)):
-            if node.astext().strip() in allowed:
-                continue
             snippet = " ".join(node.astext().split())[:60]
             _warn(f"raw HTML is not allowed in a page: {snippet!r}", node)
             node.parent.remove(node)
@@ -118,9 +110,6 @@ def check_symlinks(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_config_value(
-        "handbook_allowed_raw_html", [], "env", types=frozenset({list})
-    )
     app.add_transform(PageLimits)
     app.connect("builder-inited", check_symlinks)
     return {

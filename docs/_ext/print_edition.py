@@ -352,7 +352,7 @@ def render_pdf(
     base_url: Path,
     stylesheet: Path,
     forms: bool,
-    roots: tuple[Path, ...],
+    fetcher: Any,
 ) -> list[str]:
     """Render one HTML document to a tagged PDF/UA-1 file.
 
@@ -369,7 +369,6 @@ def render_pdf(
     weasy_logger.addHandler(problems)
     weasy_logger.propagate = False
     try:
-        fetcher = local_only_fetcher(roots)
         HTML(string=document, base_url=str(base_url), url_fetcher=fetcher).write_pdf(
             target,
             font_config=fonts,
@@ -439,6 +438,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
     """
     meta = print_metadata(builder)
     stylesheet = Path(builder.srcdir) / builder.config.handbook_print_css
+    fetcher = local_only_fetcher((Path(builder.srcdir), Path(builder.outdir)))
     written: list[Path] = []
 
     def render(
@@ -453,7 +453,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
             base_url=Path(builder.srcdir),
             stylesheet=stylesheet,
             forms=forms,
-            roots=(Path(builder.srcdir), Path(builder.outdir)),
+            fetcher=fetcher,
         ):
             logger.warning(
                 "%s: %s",

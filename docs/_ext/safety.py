@@ -34,6 +34,7 @@ Config values:
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -45,6 +46,7 @@ from sphinx.util.docutils import SphinxDirective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
@@ -61,16 +63,24 @@ def tel(number: str) -> str:
     return f"tel:{digits}"
 
 
-def crisis_markdown(crisis: dict[str, str], safety_page: str, docname: str) -> str:
-    """The crisis line as MyST Markdown, every number tap-to-call."""
+@functools.cache
+def crisis_lines(crisis: tuple[tuple[str, str], ...], safety_page: str) -> list[str]:
+    """The crisis line as MyST Markdown, every number tap-to-call; its last
+    paragraph links to the safety page. Formatted once per build."""
     template = (TEMPLATE / "crisis_line.md").read_text(encoding="utf-8")
-    values = {key: value for key, value in crisis.items()}
-    values.update({f"{key}_tel": tel(value) for key, value in crisis.items()})
+    values = dict(crisis)
+    values.update({f"{key}_tel": tel(value) for key, value in crisis})
     values["safety_page"] = "/" + safety_page.lstrip("/")
-    text = template.format(**values).strip()
+    return template.format(**values).strip().splitlines()
+
+
+def crisis_markdown(
+    crisis: dict[str, str], safety_page: str, docname: str
+) -> list[str]:
+    lines = crisis_lines(tuple(sorted(crisis.items())), safety_page)
     if docname == safety_page:  # no link from the safety page to itself
-        text = text.rsplit("\n\n", 1)[0]
-    return text
+        return lines[: len(lines) - 1 - lines[::-1].index("")]
+    return lines
 
 
 def safety_box(
@@ -88,7 +98,7 @@ def safety_box(
             directive.config.handbook_crisis,
             directive.config.handbook_safety_page,
             directive.env.docname,
-        ).splitlines(),
+        ),
         offset,
         line,
     )
@@ -118,22 +128,15 @@ class SafetyDirective(SphinxDirective):
         return [safety_box(self, title, list(self.content), self.content_offset)]
 
 
-def check_crisis(app: Sphinx, config) -> None:
-    required = ("emergency", "crisis_line", "dv_hotline", "dv_tty", "dv_text")
-    missing = [key for key in required if not config.handbook_crisis.get(key)]
-    if missing:
-        logger.warning(
-            "handbook_crisis in conf.py lacks %s", ", ".join(missing), type="handbook"
-        )
-
-
-def page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
-) -> None:
-    """Tap-to-call addresses and the quick exit for the templates."""
-    crisis = app.config.handbook_crisis
-    context["handbook_crisis_tel"] = {key: tel(value) for key, value in crisis.items()}
-    context["handbook_quick_exit_url"] = app.config.handbook_quick_exit_url
+def template_context(app: Sphinx, config: Config) -> None:
+    """Tap-to-call addresses and the quick exit for the templates, once."""
+    config.html_context = {
+        **config.html_context,
+        "handbook_crisis_tel": {
+            key: tel(value) for key, value in config.handbook_crisis.items()
+        },
+        "handbook_quick_exit_url": config.handbook_quick_exit_url,
+    }
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -144,8 +147,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({str}),
     )
     app.add_directive("safety", SafetyDirective)
-    app.connect("html-page-context", page_context)
-    app.connect("config-inited", check_crisis)
+    app.connect("config-inited", template_context)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -23,12 +23,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
+logger = logging.getLogger(__name__)
 STR = frozenset({str})
 CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_site_name": ("", STR),
@@ -45,6 +47,10 @@ CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_crisis": ({}, frozenset({dict})),
     "handbook_licence": ({}, frozenset({dict})),
 }
+
+
+# The crisis lines every safety box, footer and PDF prints (safety.py).
+CRISIS_KEYS = ("emergency", "crisis_line", "dv_hotline", "dv_tty", "dv_text", "dv_chat")
 
 
 def base_url_problem(url: str) -> str | None:
@@ -67,6 +73,11 @@ def check_site_block(app: Sphinx, config: Config) -> None:
         raise ConfigError(problem + "; set it in conf.py or HANDBOOK_BASE_URL.")
     if "{title}" not in config.handbook_title_pattern:
         raise ConfigError("handbook_title_pattern must contain {title}.")
+    missing = [key for key in CRISIS_KEYS if not config.handbook_crisis.get(key)]
+    if missing:
+        logger.warning(
+            "handbook_crisis in conf.py lacks %s", ", ".join(missing), type="handbook"
+        )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
