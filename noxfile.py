@@ -81,23 +81,16 @@ def build_epub(session: nox.Session) -> None:
     shutil.copy2(BUILD / "epub" / "emotional-intimacy-handbook.epub", BUILD / "pdf")
 
 
-def publish_downloads() -> None:
-    """Put the PDFs and the EPUB where the site links to them."""
-    target = BUILD / "html" / "downloads"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(BUILD / "pdf", target)
-
-
 @nox.session
 def build(session: nox.Session) -> None:
-    """Build the website, the handbook and handout PDFs, and the EPUB."""
+    """Build the website, the handbook and handout PDFs, and the EPUB.
+
+    All of them go to one staging folder first and replace build/html,
+    build/pdf and build/epub only when every build succeeded
+    (scripts/build_book.py).
+    """
     install_book(session)
-    sphinx_build(session, "html", BUILD / "html")
-    build_pdf(session)
-    build_epub(session)
-    publish_downloads()
-    session.log(f"Website: {BUILD / 'html' / 'index.html'}")
-    session.log(f"PDFs and EPUB: {BUILD / 'pdf'}")
+    session.run("python", "scripts/build_book.py", str(BUILD), *session.posargs)
 
 
 @nox.session

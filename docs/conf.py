@@ -300,3 +300,46 @@ epub_scheme = "URL"
 # -- Options for the print edition (_ext/print_edition.py) -------------------
 
 handbook_paper_size = os.environ.get("HANDBOOK_PAPER", "letter")  # or "a4"
+
+# Worksheet packets for therapists: each becomes build/pdf/packets/<name>.pdf,
+# a cover page and the fillable worksheets of the listed exercises (by their
+# ``:id:``), in this order. To add a packet, add an entry like these.
+handbook_packets = {
+    "first-sessions": {
+        "title": "First Sessions",
+        "exercises": [
+            "where-are-we-now",
+            "turning-toward-bids",
+            "daily-check-in",
+            "take-a-break",
+        ],
+    },
+    "pursue-withdraw": {
+        "title": "Pursue and Withdraw",
+        "exercises": [
+            "map-your-cycle",
+            "softer-feeling",
+            "take-a-break",
+            "reflective-listening",
+            "repair-script",
+        ],
+    },
+    "after-a-betrayal": {
+        "title": "After a Betrayal",
+        "exercises": [
+            "take-a-break",
+            "rebuilding-trust",
+            "reflective-listening",
+            "softer-feeling",
+        ],
+    },
+    "new-parents": {
+        "title": "New Parents",
+        "exercises": [
+            "team-through-change",
+            "sharing-the-load",
+            "stress-reducing-talk",
+            "daily-check-in",
+        ],
+    },
+}

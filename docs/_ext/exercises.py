@@ -91,6 +91,12 @@ class ExercisePartDirective(SphinxDirective):
     """One part of an exercise: steps, prompts or when not to use it."""
 
     has_content = True
+    # Declared, so that an unknown option is an error naming the file and
+    # line (with no options declared, MyST prints an option line as text).
+    option_spec: ClassVar[dict[str, Any]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
     kind: ClassVar[str]
 
     def run(self) -> list[nodes.Node]:
@@ -99,10 +105,14 @@ class ExercisePartDirective(SphinxDirective):
             box = safety_box(
                 self, PARTS[self.kind][0], list(self.content), self.content_offset
             )
-            box["classes"] += _part_classes(self.kind)
+            box["classes"] += _part_classes(self.kind) + self.options.get("class", [])
+            self.add_name(box)
             return [box]
-        part = nodes.container(classes=_part_classes(self.kind))
+        part = nodes.container(
+            classes=_part_classes(self.kind) + self.options.get("class", [])
+        )
         self.set_source_info(part)
+        self.add_name(part)
         part += _heading(PARTS[self.kind][0])
         self.state.nested_parse(self.content, self.content_offset, part)
         return [part]
@@ -249,10 +259,15 @@ class PhraseDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
 
     def run(self) -> list[nodes.Node]:
-        card = nodes.container(classes=["phrase-card"])
+        card = nodes.container(classes=["phrase-card", *self.options.get("class", [])])
         self.set_source_info(card)
+        self.add_name(card)
         if self.arguments:
             label = nodes.paragraph(classes=["phrase-label"])
             label += self.parse_inline(self.arguments[0], lineno=self.lineno)[0]
@@ -265,6 +280,8 @@ class PhraseDirective(SphinxDirective):
 
 class ExerciseIndexDirective(SphinxDirective):
     """Where the list of every exercise, grouped by chapter, goes."""
+
+    option_spec: ClassVar[dict[str, Any]] = {}
 
     def run(self) -> list[nodes.Node]:
         return [exercise_index()]

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -121,11 +122,19 @@ class SafetyDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, object]] = {}
+    # Declared, so that an unknown option is an error naming the file and
+    # line (with no options declared, MyST prints an option line as text).
+    option_spec: ClassVar[dict[str, object]] = {
+        "class": directives.class_option,
+        "name": directives.unchanged,
+    }
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0] if self.arguments else _("If you are not safe")
-        return [safety_box(self, title, list(self.content), self.content_offset)]
+        box = safety_box(self, title, list(self.content), self.content_offset)
+        box["classes"] += self.options.get("class", [])
+        self.add_name(box)
+        return [box]
 
 
 def template_context(app: Sphinx, config: Config) -> None:

@@ -1,0 +1,93 @@
+"""Build the whole handbook (website, PDFs, EPUB) and publish it in one step.
+
+Usage (``nox -s build`` runs this; the benchmark runs it into its own folder)::
+
+    python scripts/build_book.py [OUT] [-D name=value ...]
+
+Every build goes into one staging folder, ``OUT/.staging``: the website, the
+print edition, the EPUB, and the copies of the PDFs and the EPUB that the
+site links to (``html/downloads``). Only when all of them succeeded does the
+staging folder replace ``OUT/html``, ``OUT/pdf`` and ``OUT/epub``; after a
+failure the last good build stays where it was, whole, and the script exits
+non-zero.
+
+Every date in the output (the PDFs' edition, the EPUB's date, ``today``) is
+the last commit's time, through ``SOURCE_DATE_EPOCH``, so two builds of one
+commit are byte-identical. Arguments after OUT go to every sphinx-build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+# Strict: -n reports every broken reference, -W makes warnings errors,
+# --keep-going lists all of them first; -j auto reads pages in parallel.
+STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
+# (builder, folder) in the order they run.
+STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
+EPUB = "emotional-intimacy-handbook.epub"
+
+
+def commit_epoch(where: Path) -> str:
+    """The last commit's time in seconds, or "" outside a git checkout."""
+    try:
+        return subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def build_book(out: Path, extra: list[str]) -> int:
+    """Build everything into ``out/.staging``; publish only if all succeeded."""
+    from sphinx.cmd.build import build_main
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    staging = out / ".staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    for builder, folder in STEPS:
+        doctrees = out / ".doctrees" / builder
+        code = build_main(
+            [*STRICT, "-b", builder, "-d", str(doctrees), *extra]
+            + [str(DOCS), str(staging / folder)]
+        )
+        if code:
+            print(
+                f"The {builder} build failed (see above); nothing was published "
+                f"and {out} keeps the last good build.",
+                file=sys.stderr,
+            )
+            return code
+    shutil.copy2(staging / "epub" / EPUB, staging / "pdf" / EPUB)
+    shutil.copytree(staging / "pdf", staging / "html" / "downloads")
+    for _, folder in STEPS:
+        shutil.rmtree(out / folder, ignore_errors=True)
+        (staging / folder).rename(out / folder)
+    staging.rmdir()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv and not argv[0].startswith("-") else ROOT / "build"
+    extra = argv[1:] if argv and not argv[0].startswith("-") else argv
+    code = build_book(out.resolve(), extra)
+    if code == 0:
+        print(f"Website: {out / 'html' / 'index.html'}")
+        print(f"PDFs and EPUB: {out / 'pdf'}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
