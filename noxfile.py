@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from build_book import commit_epoch  # noqa: E402
+
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -34,7 +38,8 @@ nox.options.reuse_venv = "yes"
 # Every build is strict: -n (nitpicky) reports every broken reference, -W
 # turns warnings into errors, --keep-going lists all of them before failing,
 # and -j auto reads the pages in parallel.
-STRICT = ["-n", "-W", "--keep-going", "-j", "auto"]
+# -q: only warnings and errors, none of the tools' progress chatter.
+STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 
 
 def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
@@ -44,6 +49,9 @@ def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) 
     """
     staging = outdir.with_name(f".{outdir.name}-staging")
     shutil.rmtree(staging, ignore_errors=True)
+    # Dated from the last commit (the PDFs' edition, the EPUB's date), so
+    # that two builds of one commit are byte-identical.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
     session.run(
         "sphinx-build",
         *STRICT,
@@ -54,6 +62,7 @@ def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) 
         str(DOCS),
         str(staging),
         *extra,
+        env={"SOURCE_DATE_EPOCH": epoch} if epoch else {},
     )
     shutil.rmtree(outdir, ignore_errors=True)
     staging.rename(outdir)
@@ -90,7 +99,7 @@ def build(session: nox.Session) -> None:
     (scripts/build_book.py).
     """
     install_book(session)
-    session.run("python", "scripts/build_book.py", str(BUILD), *session.posargs)
+    session.run("python", "scripts/build_book.py", str(BUILD), *paper_override(session))
 
 
 @nox.session
@@ -128,6 +137,7 @@ def serve(session: nox.Session) -> None:
         str(BUILD / ".doctrees" / "serve"),
         "-n",
         "--keep-going",
+        "-q",
         # sphinx-autobuild injects its reload script inline, which the
         # Content-Security-Policy would block (_ext/csp.py).
         "-D",
@@ -160,6 +170,30 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def gettext(session: nox.Session) -> None:
+    """Every reader-facing string, into message catalogues in build/gettext.
+
+    Sphinx's gettext builder extracts the pages and the templates'
+    ``{% trans %}`` sentences (print edition, byline) into ``*.pot``; Babel
+    extracts what our extensions mark with ``_()`` into ``handbook.pot``.
+    """
+    install_book(session)
+    out = BUILD / "gettext"
+    session.run("sphinx-build", "-q", "-b", "gettext", str(DOCS), str(out))
+    session.run(
+        "pybabel",
+        "--quiet",
+        "extract",
+        "--no-location",
+        "--omit-header",
+        "-o",
+        str(out / "handbook.pot"),
+        str(DOCS / "_ext"),
+    )
+    session.log(f"Message catalogues: {out}")
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Ruff on the code; codespell on the pages."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
@@ -179,8 +213,8 @@ def readability(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Build times, page weight and Lighthouse scores, into build/bench."""
-    install_book(session, "bench")
+    """Live preview, build times, page weight and Lighthouse, into build/bench."""
+    install_book(session, "bench", "serve")
     session.run("python", "scripts/bench.py", *session.posargs)
 
 

@@ -118,7 +118,6 @@ handbook_reviewed_pages = [
 
 extensions = [
     # Ours (docs/_ext)
-    "gc_tuning",  # first: applies while the rest load
     "page_limits",  # pages carry text, not code or outside files
     "site_metadata",
     "page_metadata",
@@ -130,7 +129,7 @@ extensions = [
     "page_assets",
     "citations",
     "print_edition",
-    "navigation",
+    "epub_edition",  # the EPUB dated from the commit, byte-identical
     # Third-party
     "myst_parser",
     "sphinx_copybutton",
@@ -223,10 +222,13 @@ copybutton_prompt_text = ""
 # version segment). Search, genindex and 404 are noindex, so excluded.
 
 sitemap_url_scheme = "{link}"
-sitemap_show_lastmod = False
+# <lastmod> is the date of the last commit that changed the page
+# (sphinx-last-updated-by-git, loaded by _ext/page_metadata.py too).
+sitemap_show_lastmod = True
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 
 # -- Options for Open Graph --------------------------------------------------
+
 # https://sphinxext-opengraph.readthedocs.io/en/latest/#options
 # seo.py writes the description tags itself (one text feeds both meta
 # description and og:description), so OpenGraph's own is switched off.

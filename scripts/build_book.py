@@ -31,7 +31,6 @@ DOCS = ROOT / "docs"
 STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 # (builder, folder) in the order they run.
 STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
-EPUB = "emotional-intimacy-handbook.epub"
 
 
 def commit_epoch(where: Path) -> str:
@@ -60,8 +59,16 @@ def build_book(out: Path, extra: list[str]) -> int:
     for builder, folder in STEPS:
         doctrees = out / ".doctrees" / builder
         code = build_main(
-            [*STRICT, "-b", builder, "-d", str(doctrees), *extra]
-            + [str(DOCS), str(staging / folder)]
+            [
+                *STRICT,
+                "-b",
+                builder,
+                "-d",
+                str(doctrees),
+                *extra,
+                str(DOCS),
+                str(staging / folder),
+            ]
         )
         if code:
             print(
@@ -70,7 +77,8 @@ def build_book(out: Path, extra: list[str]) -> int:
                 file=sys.stderr,
             )
             return code
-    shutil.copy2(staging / "epub" / EPUB, staging / "pdf" / EPUB)
+    for epub in (staging / "epub").glob("*.epub"):
+        shutil.copy2(epub, staging / "pdf" / epub.name)
     shutil.copytree(staging / "pdf", staging / "html" / "downloads")
     for _, folder in STEPS:
         shutil.rmtree(out / folder, ignore_errors=True)

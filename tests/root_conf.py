@@ -2,6 +2,8 @@
 with a small, valid site block. A root's conf.py imports it and changes one
 thing."""
 
+from pathlib import Path
+
 extensions = [
     "site_metadata",
     "page_metadata",
@@ -42,4 +44,14 @@ handbook_crisis = {
     "dv_tty": "1-800-787-3224",
     "dv_text": "88788",
     "dv_chat": "https://www.thehotline.org/",
+    "crisis_chat": "https://988lifeline.org/",
+    "samhsa": "1-800-662-4357",
 }
+handbook_licence = {
+    "name": "CC BY-NC-ND 4.0",
+    "url": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
+}
+# The print edition's stylesheet and fonts are the book's own.
+handbook_print_css = str(
+    Path(__file__).resolve().parents[1] / "docs/_static/css/print.css"
+)

@@ -6,8 +6,6 @@ handbook's strict flags (-n -W --keep-going).
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 from bs4 import BeautifulSoup
 
@@ -163,18 +161,3 @@ def test_extensions_are_parallel_safe(app):
     assert "good" in app.env.handbook_exercises.get("exercises/good", {}).get("id", "")
     html = (app.outdir / "chapters" / "one.html").read_text()
     assert "min read" in html and "Good Exercise" in html
-
-
-def test_the_collector_runs_less_often_during_a_build():
-    import gc_tuning
-
-    saved = gc.get_threshold()
-    try:
-        gc.set_threshold(700, 10, 10)
-        gc_tuning.collect_less()
-        assert gc.get_threshold() == (gc_tuning.THRESHOLD, 10, 10)
-        gc.set_threshold(50_000, 10, 10)  # never lowered
-        gc_tuning.collect_less()
-        assert gc.get_threshold()[0] == 50_000
-    finally:
-        gc.set_threshold(*saved)

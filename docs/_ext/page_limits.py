@@ -16,7 +16,11 @@ nothing of it:
   climbs out, an absolute path, or a web address: the site makes no
   third-party requests);
 - links with ``http:`` (the site links over https only);
-- symbolic links anywhere under ``docs/``, which Sphinx would follow.
+- symbolic links anywhere under ``docs/``, which Sphinx would follow;
+- a page that is not UTF-8 (saved as Latin-1, say): it is named with the
+  line of its first bad byte, and the build stops before reading. Sphinx
+  itself would stop with a decoding error that names no file (with ``-j``,
+  a ``SphinxParallelError``).
 
 ``print_edition.py`` gives WeasyPrint a fetcher that only opens files in
 ``docs/`` and the build's own output (see ``local_only_fetcher``).
@@ -31,11 +35,13 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import SphinxError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
@@ -109,9 +115,41 @@ def check_symlinks(app: Sphinx) -> None:
         )
 
 
+def decoding_problem(data: bytes, encoding: str) -> tuple[int, str] | None:
+    """The line of the first byte that ``encoding`` cannot decode, and why."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        return data.count(b"\n", 0, error.start) + 1, error.reason
+    return None
+
+
+def check_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Name each page about to be read that is not in the source encoding,
+    with the line of its first bad byte, then stop the build (before the
+    readers start, so also under -j)."""
+    encoding = env.settings.get("input_encoding", "utf-8-sig")
+    bad = 0
+    for docname in docnames:
+        problem = decoding_problem(env.doc2path(docname).read_bytes(), encoding)
+        if problem:
+            bad += 1
+            line, reason = problem
+            logger.warning(
+                "the page is not saved as UTF-8 (%s); save it as UTF-8",
+                reason,
+                location=(docname, line),
+                type="handbook",
+                subtype="page_limits",
+            )
+    if bad:
+        raise SphinxError(f"{bad} page(s) not saved as UTF-8, named above")
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(PageLimits)
     app.connect("builder-inited", check_symlinks)
+    app.connect("env-before-read-docs", check_encoding)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -1,8 +1,13 @@
 """Front matter of each page: checked, summarised and shown to the reader.
 
 Every page starts with YAML front matter. This module reads it (MyST has
-already put it in ``env.metadata``), checks it, and adds under the page title
-an author byline, an estimated reading time and the page's review status.
+already put it in ``env.metadata``), checks it, and adds under the title of
+each health page a byline: the author, the reading time (from MyST's word
+count, ``myst_words_per_minute``), when the page was last reviewed and by
+whom, when it last changed (the last commit that touched it, from
+sphinx-last-updated-by-git) and when the next review is due. The wording is
+``_templates/handbook/byline.html``, marked for translation; dates are
+written as the page's language writes them.
 
 Front-matter fields:
 
@@ -20,8 +25,6 @@ Config values:
 
 ``handbook_reviewed_pages`` (list of glob patterns)
     Pages that are health information and so carry a byline and review dates.
-``handbook_words_per_minute`` (int)
-    Reading speed used for the reading-time estimate.
 
 Problems are logged as warnings naming the file and line, so ``-W`` fails the
 build.
@@ -31,17 +34,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import re
 from typing import TYPE_CHECKING, Any
 
+import babel.dates
 from docutils import nodes
-from sphinx import addnodes
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
+import reader_text
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
@@ -62,10 +67,9 @@ KNOWN_FIELDS = frozenset(
     }
 )
 # Keys that MyST and this module add to env.metadata themselves.
-ADDED_BY_TOOLS = frozenset({"wordcount", "myst_slugs", "handbook_reading_minutes"})
+ADDED_BY_TOOLS = frozenset({"wordcount", "myst_slugs"})
 DATE_FIELDS = ("last_reviewed", "next_review")
 FRONT_MATTER_LINE = 1  # MyST front matter always starts the file
-WORD = re.compile(r"[A-Za-z0-9\u2019'-]+")
 
 
 def page_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any]:
@@ -95,14 +99,15 @@ def _parse_date(value: object) -> dt.date | None:
         return None
 
 
-def reading_minutes(*, words: int, words_per_minute: int) -> int:
-    """Minutes to read ``words`` words, rounded up, at least one."""
-    return max(1, math.ceil(words / words_per_minute))
+def reading_minutes(wordcount: dict[str, int] | None) -> int:
+    """Minutes to read the page, from MyST's word count; at least one."""
+    return max(1, int((wordcount or {}).get("minutes", 0)))
 
 
-def format_date(date: dt.date) -> str:
-    """A date as readers in the US write it: November 25, 2026."""
-    return f"{date:%B} {date.day}, {date.year}"
+def format_date(date: dt.date, language: str | None) -> str:
+    """A date as the page's language writes it ("November 25, 2026" in
+    English), through Babel's locale data."""
+    return babel.dates.format_date(date, format="long", locale=language or "en")
 
 
 def front_matter_problems(
@@ -136,8 +141,13 @@ def front_matter_problems(
     return problems
 
 
+class page_byline(nodes.General, nodes.Element):
+    """Where the byline goes; written from a template once the last-changed
+    date is known (at ``doctree-resolved``)."""
+
+
 def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
-    """Check the front matter and add the byline under the title."""
+    """Check the front matter and mark the place for the byline."""
     env = app.env
     docname = env.docname
     raw = env.metadata.get(docname, {})
@@ -153,55 +163,60 @@ def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
             type="handbook",
             subtype="front_matter",
         )
-    words = len(WORD.findall(doctree.astext()))
-    minutes = reading_minutes(
-        words=words, words_per_minute=app.config.handbook_words_per_minute
-    )
-    env.metadata[docname]["handbook_reading_minutes"] = minutes
-    if reviewed:
-        _insert_byline(
-            doctree,
-            data=page_front_matter(env, docname),
-            minutes=minutes,
-            author=app.config.handbook_author,
-        )
-
-
-def _insert_byline(
-    doctree: nodes.document, *, data: dict[str, Any], minutes: int, author: dict
-) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None or not isinstance(section[0], nodes.title):
-        return
-    byline = nodes.container(classes=["page-byline"])
-    line = nodes.paragraph(classes=["byline"])
-    line += nodes.Text("By ")
-    ref = addnodes.pending_xref(
-        "",
-        refdomain="std",
-        reftype="doc",
-        reftarget="/" + author["profile_page"],
-        refexplicit=True,
-        refwarn=True,
-    )
-    ref += nodes.inline("", f"{author['name']}, {author['credential']}")
-    line += ref
-    line += nodes.Text(f" · {minutes} min read")
-    byline += line
-    review = nodes.paragraph(classes=["review-status"])
-    if data["last_reviewed"]:
-        review += nodes.Text(f"Last reviewed {format_date(data['last_reviewed'])}")
-        if data["reviewed_by"]:
-            review += nodes.Text(f" by {data['reviewed_by']}")
-        review += nodes.Text(".")
-    if data["next_review"]:
-        review += nodes.Text(f" Next review due {format_date(data['next_review'])}.")
-    if not data["reviewed_by"]:
-        draft = nodes.strong(classes=["draft-notice"])
-        draft += nodes.Text(" Draft: awaiting review by a licensed clinician.")
-        review += draft
-    byline += review
-    section.insert(1, byline)
+    if reviewed and section is not None and isinstance(section[0], nodes.title):
+        section.insert(1, page_byline(docname=docname))
+
+
+def byline_context(app: Sphinx, docname: str, fromdocname: str) -> dict[str, Any]:
+    """What the byline template shows for one page."""
+    env, config = app.env, app.config
+    data = page_front_matter(env, docname)
+    author = config.handbook_author
+    changed = (env.git_last_updated.get(docname) or (None, False))[0]
+    language = config.language
+
+    def date(value: dt.date | None) -> str:
+        return format_date(value, language) if value else ""
+
+    return {
+        "author": f"{author['name']}, {author['credential']}",
+        "author_url": app.builder.get_relative_uri(fromdocname, author["profile_page"]),
+        "minutes": reading_minutes(data.get("wordcount")),
+        "last_reviewed": date(data["last_reviewed"]),
+        "reviewed_by": data["reviewed_by"],
+        "next_review": date(data["next_review"]),
+        "last_changed": date(
+            dt.datetime.fromtimestamp(int(changed), dt.UTC).date() if changed else None
+        ),
+    }
+
+
+def write_bylines(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace each byline placeholder with ``handbook/byline.html``.
+
+    The wording lives in the template, marked for translation; builders
+    without templates (text, gettext) get no byline.
+    """
+    for node in list(doctree.findall(page_byline)):
+        if not isinstance(app.builder, StandaloneHTMLBuilder):
+            node.parent.remove(node)
+            continue
+        html = reader_text.render(
+            "handbook/byline.html",
+            byline_context(app, node["docname"], fromdocname),
+        )
+        node.replace_self(nodes.raw("", html, format="html"))
+
+
+# Outside a git checkout (a downloaded archive, a test folder), without git,
+# or in a clone too shallow to date a page, pages show no "last changed"
+# date; that is not a mistake in the book, so not a warning.
+GIT_WARNINGS = ("git.subprocess_error", "git.command_not_found", "git.too_shallow")
+
+
+def quiet_without_git(app: Sphinx, config: Config) -> None:
+    config.suppress_warnings = [*config.suppress_warnings, *GIT_WARNINGS]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -211,13 +226,15 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "env",
         types=frozenset({list}),
     )
-    app.add_config_value(
-        "handbook_words_per_minute", 200, "env", types=frozenset({int})
-    )
     app.setup_extension("site_metadata")  # handbook_author
-    # After Sphinx's MetadataCollector (priority 500) has moved the front
-    # matter out of the doctree, so it is not counted as words.
+    # The date of the last commit that changed each page (and what it
+    # includes): env.git_last_updated.
+    app.setup_extension("sphinx_last_updated_by_git")
+    app.connect("config-inited", quiet_without_git)
+    app.add_node(page_byline)
+    # After Sphinx's MetadataCollector (priority 500) has read the front matter.
     app.connect("doctree-read", check_and_annotate, priority=600)
+    app.connect("doctree-resolved", write_bylines)
     return {
         "version": "1.0",
         "env_version": 1,

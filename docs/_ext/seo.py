@@ -1,17 +1,21 @@
 """Search and trust metadata for every page, from the site block in conf.py.
 
 On each HTML page this module writes the ``<title>`` from
-``handbook_title_pattern``, one description that feeds both
-``meta description`` and ``og:description``, keywords, a robots tag
-(``noindex`` on search, the general index and the 404 page), a
-``referrer`` tag, and a JSON-LD ``@graph``: the WebSite and the practice
-on the home page; on chapters and exercises a MedicalWebPage whose main
-entity is an Article by the author, reviewed and dated from front matter,
-with a BreadcrumbList. It also writes ``robots.txt``.
+``handbook_title_pattern``, the meta description (from front matter),
+keywords, a robots tag (``noindex`` on search, the general index and the 404
+page), a ``referrer`` tag, and a JSON-LD ``@graph``: the WebSite and the
+practice on the home page; on chapters and exercises a MedicalWebPage whose
+main entity is an Article by the author, with the page's review date from
+front matter and its ``dateModified`` from the last commit that changed it
+(sphinx-last-updated-by-git), with a BreadcrumbList. It also writes
+``robots.txt``.
 
-sphinxext-opengraph writes the other Open Graph and Twitter tags and
-sphinx-sitemap the sitemap; Sphinx writes the canonical link from
-``html_baseurl``. This module only adds what they do not.
+sphinxext-opengraph writes the Open Graph and Twitter tags, from the
+per-page fields it reads in the page metadata: this module sets them
+(``og:description`` to the same text as the meta description, ``og:type``
+"website" on the home page, ``og:image`` to a page's own social image).
+sphinx-sitemap writes the sitemap (with ``lastmod`` from git); Sphinx writes
+the canonical link from ``html_baseurl``.
 
 Checks, each a warning naming the page so that ``-W`` fails the build:
 a description under 50 or over 160 characters, a title tag over 60
@@ -21,7 +25,10 @@ without alt text.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import html
+import io
 import json
 import re
 from pathlib import Path
@@ -42,13 +49,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Workaround: sphinxext-opengraph 0.13 prints "matplotlib is not installed,
+# social cards will not be generated" to standard output when imported, even
+# when social cards are off (ogp_social_cards in conf.py), on every build.
+# Imported here first, with that output caught; Sphinx then finds the module
+# loaded. The report for upstream is in README.md ("Workarounds").
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
+
 DESCRIPTION_LENGTH = (50, 160)
 TITLE_TAG_LENGTH = 60
 NOINDEX_PAGES = frozenset({"search", "genindex", "404"})
-OG_DESCRIPTION = re.compile(r'\s*<meta property="og:description" content="[^"]*" />')
-OG_TYPE = re.compile(r'<meta property="og:type" content="[^"]*" />')
-OG_IMAGE = re.compile(r'<meta property="og:image" content="[^"]*" />')
-OG_IMAGE_ALT = re.compile(r'<meta property="og:image:alt" content="[^"]*" />')
 
 
 def page_description(env: BuildEnvironment, docname: str) -> str:
@@ -151,8 +162,10 @@ def json_ld_graph(
     front_matter: dict[str, Any],
     is_health_page: bool,
     parent: tuple[str, str] | None,
+    last_changed: str = "",
 ) -> dict[str, Any]:
-    """The JSON-LD graph of one page."""
+    """The JSON-LD graph of one page. ``last_changed`` is the ISO time of the
+    last commit that changed it (empty when git cannot tell)."""
     url = page_url(config, docname)
     home = page_url(config, config.root_doc)
     graph: list[dict[str, Any]] = [_website(config), _practice(config)]
@@ -188,10 +201,10 @@ def json_ld_graph(
             "isPartOf": {"@id": config.handbook_base_url + "#website"},
             "mainEntityOfPage": url,
         }
+        if last_changed:
+            article["dateModified"] = last_changed
         reviewed = front_matter.get("last_reviewed")
         if reviewed:
-            article["datePublished"] = reviewed.isoformat()
-            article["dateModified"] = reviewed.isoformat()
             page["lastReviewed"] = reviewed.isoformat()
         if front_matter.get("reviewed_by"):
             page["reviewedBy"] = {
@@ -226,7 +239,6 @@ def head_tags(
     tags = ['<meta name="referrer" content="no-referrer">']
     if description:
         tags.append(f'<meta name="description" content="{esc(description)}">')
-        tags.append(f'<meta property="og:description" content="{esc(description)}">')
     if keywords:
         tags.append(f'<meta name="keywords" content="{esc(", ".join(keywords))}">')
     tags.append(
@@ -283,17 +295,9 @@ def add_page_tags(
             front_matter=front_matter,
             is_health_page=Matcher(config.handbook_reviewed_pages)(pagename),
             parent=_parent(app, pagename),
+            last_changed=last_changed(env, pagename),
         )
-    context["metatags"] = opengraph_adjusted(
-        context.get("metatags", ""),
-        is_home=is_home,
-        image_url=(
-            config.handbook_base_url + str(front_matter["image"]).lstrip("/")
-            if front_matter.get("image")
-            else ""
-        ),
-        image_alt=str(front_matter.get("image_alt") or ""),
-    ) + head_tags(
+    context["metatags"] = context.get("metatags", "") + head_tags(
         description=description,
         keywords=keywords,
         noindex=pagename in NOINDEX_PAGES or not is_page,
@@ -301,30 +305,33 @@ def add_page_tags(
     )
 
 
-def opengraph_adjusted(
-    metatags: str, *, is_home: bool, image_url: str, image_alt: str
-) -> str:
-    """sphinxext-opengraph's tags, corrected where the handbook knows better.
+def last_changed(env: BuildEnvironment, docname: str) -> str:
+    """When the page last changed, as ISO 8601, from sphinx-last-updated-by-git."""
+    timestamp = (getattr(env, "git_last_updated", {}).get(docname) or (None,))[0]
+    if timestamp is None:
+        return ""
+    return dt.datetime.fromtimestamp(int(timestamp), dt.UTC).isoformat()
 
-    Its og:description comes from the page text; ours is the front-matter
-    description (written by head_tags), so the two never disagree. The home
-    page is a website, not an article. A page's own social image replaces
-    the site's card.
-    """
-    metatags = OG_DESCRIPTION.sub("", metatags)
-    if is_home:
-        metatags = OG_TYPE.sub(
-            '<meta property="og:type" content="website" />', metatags
-        )
-    if image_url:
-        url, alt = html.escape(image_url), html.escape(image_alt)
-        metatags = OG_IMAGE.sub(
-            f'<meta property="og:image" content="{url}" />', metatags
-        )
-        metatags = OG_IMAGE_ALT.sub(
-            f'<meta property="og:image:alt" content="{alt}" />', metatags
-        )
-    return metatags
+
+def open_graph_fields(app: Sphinx, doctree: nodes.document) -> None:
+    """Give sphinxext-opengraph the page's own values, through the per-page
+    fields it reads from the page metadata: the front-matter description
+    (the same text as the meta description), "website" as the type of the
+    home page, and a page's own social image."""
+    env = app.env
+    docname = env.docname
+    fields = env.metadata.setdefault(docname, {})
+    front_matter = page_front_matter(env, docname)
+    description = page_description(env, docname)
+    if description:
+        fields["og:description"] = description
+    if docname == app.config.root_doc:
+        fields["og:type"] = "website"
+    if front_matter.get("image"):
+        fields["og:image"] = app.config.handbook_base_url + str(
+            front_matter["image"]
+        ).lstrip("/")
+        fields["og:image:alt"] = str(front_matter.get("image_alt") or "")
 
 
 # -- Build-time checks -------------------------------------------------------
@@ -435,9 +442,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("site_metadata")
     app.setup_extension("page_metadata")
     app.connect("doctree-read", check_images)
+    # After page_metadata (600) has checked the front matter as written.
+    app.connect("doctree-read", open_graph_fields, priority=700)
     app.connect("env-check-consistency", check_book)
-    # After sphinxext-opengraph (priority 500), whose og:description we replace.
-    app.connect("html-page-context", add_page_tags, priority=600)
+    app.connect("html-page-context", add_page_tags)
     app.connect("build-finished", write_robots_txt)
     return {
         "version": "1.0",

@@ -3,7 +3,6 @@ from root_conf import *  # noqa: F403
 # Every extension of the handbook, so that the two-worker build below proves
 # each one parallel-safe.
 extensions = [  # noqa: F405
-    "gc_tuning",
     "page_limits",
     *extensions,  # noqa: F405
     "consultation",
@@ -11,7 +10,6 @@ extensions = [  # noqa: F405
     "page_assets",
     "citations",
     "print_edition",
-    "navigation",
     "sphinxext.opengraph",
 ]
 ogp_site_url = handbook_base_url  # noqa: F405
@@ -20,5 +18,3 @@ ogp_image_alt = "The site card"
 # The basic theme writes inline styles that the handbook's own templates
 # remove from furo's pages; the policy's checks run on the real book.
 handbook_csp_enabled = False
-# The basic theme has no furo.css to purge.
-handbook_purged_stylesheets: list[str] = []
