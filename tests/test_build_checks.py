@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS
+from conftest import DOCS, run_strict_build
 
 
 def test_a_valid_root_builds_cleanly(strict_build):
@@ -161,3 +161,51 @@ def test_extensions_are_parallel_safe(app):
     assert "good" in app.env.handbook_exercises.get("exercises/good", {}).get("id", "")
     html = (app.outdir / "chapters" / "one.html").read_text()
     assert "min read" in html and "Good Exercise" in html
+
+
+def minimal_with(tmp_path, rootdir, name: str, data: bytes):
+    """A copy of the minimal root with one more page, listed in its toctree."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-minimal", src)
+    (src / f"{name}.md").write_bytes(data)
+    index = src / "index.md"
+    index.write_text(
+        index.read_text().replace("exercises/good\n", f"exercises/good\n{name}\n")
+    )
+    return src
+
+
+def test_an_unknown_directive_option_fails_with_file_and_line(tmp_path, rootdir):
+    page = (
+        b'---\ndescription: "A page with a phrase card whose option is misspelled."\n'
+        b"---\n# Options\n\n:::{phrase} A label\n:colour: red\nWords to say.\n:::\n"
+    )
+    src = minimal_with(tmp_path, rootdir, "options", page)
+    result = run_strict_build(src, tmp_path / "out")
+    assert result.returncode != 0
+    assert "options.md:7" in result.warnings
+    assert "Unknown option key: 'colour'" in result.warnings
+    # A declared option is honoured, not printed in the card.
+    good = page.replace(b":colour: red", b":class: highlight")
+    src2 = minimal_with(tmp_path / "2", rootdir, "options", good)
+    result = run_strict_build(src2, tmp_path / "out2")
+    assert result.returncode == 0, result.warnings
+    card = BeautifulSoup((tmp_path / "out2" / "options.html").read_text(), "lxml")
+    assert "highlight" in card.select_one(".phrase-card")["class"]
+    assert ":class:" not in card.select_one(".phrase-card").get_text()
+
+
+def test_a_page_not_in_utf8_is_named_with_its_line_under_parallel_reading(
+    tmp_path, rootdir
+):
+    latin = (
+        '---\ndescription: "A page saved as Latin-1 by mistake, read by two workers."\n'
+        "---\n# Caf\u00e9\n\nNa\u00efve words.\n"
+    ).encode("latin-1")
+    src = minimal_with(tmp_path, rootdir, "latin", latin)
+    result = run_strict_build(src, tmp_path / "out", "html", "-j", "2")
+    assert result.returncode != 0
+    assert "latin.md:4" in result.warnings
+    assert "not saved as UTF-8" in result.warnings
