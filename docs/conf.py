@@ -99,6 +99,15 @@ handbook_licence = {
     "name": "CC BY-NC-ND 4.0",
     "url": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
 }
+# The handbook's repository on GitHub, where "Report a problem with this
+# page" opens an issue form. Never guessed: HANDBOOK_REPOSITORY_URL, else
+# the repository GitHub Actions is building. While empty, the link leads to
+# the accessibility page's "Another format" section (ask the therapist).
+handbook_repository_url = os.environ.get("HANDBOOK_REPOSITORY_URL") or (
+    f"{os.environ['GITHUB_SERVER_URL']}/{os.environ['GITHUB_REPOSITORY']}"
+    if os.environ.get("GITHUB_REPOSITORY") and os.environ.get("GITHUB_SERVER_URL")
+    else ""
+)
 # The booking page of the practice. Empty until confirmed: the consultation
 # page then explains how to ask without showing a button.
 handbook_consultation_url = ""
@@ -179,6 +188,8 @@ html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
 html_context = {
     "handbook_crisis": handbook_crisis,
+    "handbook_base_url": handbook_base_url,
+    "handbook_repository_url": handbook_repository_url.rstrip("/"),
     "handbook_licence": handbook_licence,
     "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg")
     .read_text(encoding="utf-8")

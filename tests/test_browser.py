@@ -217,7 +217,7 @@ def test_pages_log_no_errors(book, site, browser):
     assert errors == []
 
 
-def test_search_finds_pages_with_the_minified_scripts(site, browser):
+def test_search_finds_pages(site, browser):
     page = browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -10,7 +10,8 @@ or practice) reads it from these config values, which conf.py sets once:
 credential, job_title, profile_page), ``handbook_practice`` (dict: name,
 locality, region, country, areas_served, url, phone, licence_number),
 ``handbook_social_image`` and ``handbook_social_image_alt`` (str),
-``handbook_consultation_url`` (str), ``handbook_crisis`` (dict: emergency,
+``handbook_consultation_url`` (str), ``handbook_repository_url`` (str,
+the GitHub repository, for "Report a problem"), ``handbook_crisis`` (dict: emergency,
 crisis_line, dv_hotline, dv_tty, dv_text) and ``handbook_licence`` (dict:
 name, url) for the text.
 
@@ -44,6 +45,7 @@ CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_social_image": ("", STR),
     "handbook_social_image_alt": ("", STR),
     "handbook_consultation_url": ("", STR),
+    "handbook_repository_url": ("", STR),
     "handbook_crisis": ({}, frozenset({dict})),
     "handbook_licence": ({}, frozenset({dict})),
 }
