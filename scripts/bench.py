@@ -402,6 +402,18 @@ def page_table(pages: list[dict]) -> list[str]:
     return lines
 
 
+def preview_breakdown(preview: dict) -> str:
+    """Where a save's time went, as medians, when the run recorded it."""
+    seen = [s for s in preview.get("change_seen_seconds", []) if s is not None]
+    done = preview.get("rebuild_done_seconds", [])
+    if not (seen and done):
+        return ""
+    return (
+        f"Medians: sphinx-autobuild started rebuilding {median(seen):.2f} s "
+        f"after the save, and its rebuild ended {median(done):.2f} s after it. "
+    )
+
+
 def run_details(run: dict) -> list[str]:
     lines = [
         f"Measured {run['when']} on {run['machine']}.",
@@ -430,7 +442,9 @@ def run_details(run: dict) -> list[str]:
             f"every {preview['poll_seconds']} s until the sentence was served. "
             f"Seconds from save to served: "
             + ", ".join(f"{s:.2f}" for s in preview["seconds"])
-            + f"; median **{preview['median']:.2f} s**. First build "
+            + f"; median **{preview['median']:.2f} s**. "
+            + preview_breakdown(preview)
+            + "First build "
             f"{preview['first_build_seconds']:.1f} s. "
             f"Chapter restored: {preview['restored']}."
         )
@@ -775,7 +789,12 @@ def measure_preview(work: Path, poll: float = 0.05, timeout: float = 60.0) -> di
     written, suffix = original, ""
     server = None
     seconds: list[float] = []
-    result: dict = {"chapter": CHAPTER, "poll_seconds": poll}
+    result: dict = {
+        "chapter": CHAPTER,
+        "poll_seconds": poll,
+        "change_seen_seconds": [],
+        "rebuild_done_seconds": [],
+    }
     try:
         start = time.perf_counter()
         server = Autobuild(work)
@@ -785,9 +804,13 @@ def measure_preview(work: Path, poll: float = 0.05, timeout: float = 60.0) -> di
             sentence = f"Live preview check {save + 1}, {uuid.uuid4().hex[:12]}."
             suffix = marker_suffix(original, sentence)
             written = original + suffix
+            before = server.builds()
             chapter.write_text(written, encoding="utf-8")
             saved = time.perf_counter()
+            detected = None
             while sentence not in (fetch(server.base + url_path) or ""):
+                if detected is None and server.builds()[0] > before[0]:
+                    detected = time.perf_counter() - saved
                 if time.perf_counter() - saved > timeout:
                     raise RuntimeError(
                         f"save {save + 1} was not served within {timeout:.0f} s "
@@ -795,6 +818,18 @@ def measure_preview(work: Path, poll: float = 0.05, timeout: float = 60.0) -> di
                     )
                 time.sleep(poll)
             seconds.append(round(time.perf_counter() - saved, 3))
+            # Where the time went: until sphinx-autobuild saw the change and
+            # started its rebuild, and until that rebuild had finished (after
+            # the page was served: the search index and sitemap come last).
+            while server.builds()[1] <= before[1]:
+                if time.perf_counter() - saved > timeout:
+                    raise RuntimeError(f"the rebuild after save {save + 1} did not end")
+                time.sleep(poll)
+            finished = time.perf_counter() - saved
+            result["change_seen_seconds"].append(
+                None if detected is None else round(detected, 3)
+            )
+            result["rebuild_done_seconds"].append(round(finished, 3))
             # The next save waits until this rebuild has finished.
             server.wait_until_quiet(quiet=0.5, timeout=120)
     except RuntimeError as error:

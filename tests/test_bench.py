@@ -55,6 +55,8 @@ def passing() -> dict:
             "restored": "yes, byte for byte",
             "seconds": [1.2, 1.5, 1.6, 1.4, 1.9],
             "median": 1.5,
+            "change_seen_seconds": [0.1, 0.2, None, 0.1, 0.1],
+            "rebuild_done_seconds": [1.6, 1.9, 2.0, 1.8, 2.3],
         },
         "builds": {
             "floor": build_row("floor", 1.0),
@@ -158,6 +160,14 @@ def test_report_has_a_row_per_page_and_the_maximum(passing):
     assert "60.0 KiB (chapters/a) | met |" in report
     assert "**missed**" not in report
     assert report.rstrip().endswith("All budgets met.")
+
+
+def test_report_says_where_a_save_spent_its_time(passing):
+    passing["budget_misses"] = []
+    report = bench.markdown([passing])
+    assert "1.20, 1.50, 1.60, 1.40, 1.90; median **1.50 s**" in report
+    assert "started rebuilding 0.10 s after the save" in report
+    assert "its rebuild ended 1.90 s after it" in report
 
 
 def test_report_names_what_was_missed(passing):
