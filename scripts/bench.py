@@ -1177,7 +1177,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         metavar="N",
-        help="measure N times in a row (about three minutes each); "
+        help="measure N times in a row (three to four minutes each); "
         "--check then needs every run to meet every budget",
     )
     args = parser.parse_args(argv)
