@@ -28,6 +28,15 @@ belongs to; ``who`` is ``together``, ``alone`` or ``alone or together``.
 A missing or unknown field, a missing part or a duplicate id is a warning
 that names the file and line, so ``-W`` fails the build.
 
+An exercise done ``together`` must be written for two: at least one of its
+steps gives both partners a part, by saying so in words such as "each of
+you", "both of you", "take turns", "switch", "your partner", "each other",
+"one of you", "the other", "the listener" or "together" (``BOTH_PARTNERS``).
+Steps written for one person only are a warning naming the file and line of
+the steps; such an exercise is ``alone`` or ``alone or together``. The
+worksheet of a ``together`` exercise has two answer fields a prompt, one a
+partner (``print_edition.py``).
+
 ``phrase`` makes a short card with a copy button (see ``copybutton_selector``
 in conf.py), for words a reader may want to send to a partner.
 ``exercise-index`` lists every exercise, grouped by chapter. Each chapter
@@ -66,6 +75,13 @@ logger = logging.getLogger(__name__)
 WHO = ("together", "alone", "alone or together")
 REQUIRED = ("id", "chapter", "time", "who", "purpose")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Words that give both partners a part in a step (see the module docstring).
+BOTH_PARTNERS = re.compile(
+    r"\b(each of you|both of you|take turns|taking turns|in turn|switch|swap"
+    r"|your partner|each other|one another|one of you|the other"
+    r"|the listener|the speaker|together)\b",
+    re.IGNORECASE,
+)
 PARTS = {
     "steps": ("Steps", nodes.enumerated_list),
     "prompts": ("Reflection prompts", nodes.bullet_list),
@@ -176,6 +192,8 @@ class ExerciseDirective(SphinxDirective):
             )
         if problems:
             return []
+        if self.options["who"] == "together":
+            _check_steps_for_two(body)
         card.extend(body.children)
         card += self._chapter_and_handout_links(exercise_id)
 
@@ -251,6 +269,32 @@ def _part_problems(body: nodes.Element) -> list[str]:
             shape = "a numbered list" if kind == "steps" else "a bulleted list"
             problems.append(f"the '{kind}' part must hold {shape}")
     return problems
+
+
+def _check_steps_for_two(body: nodes.Element) -> None:
+    """Warn when no step of a ``together`` exercise gives both partners a
+    part (``BOTH_PARTNERS``), naming the file and line of the steps."""
+    steps = next(
+        node
+        for node in body.children
+        if isinstance(node, nodes.Element) and "exercise-steps" in node["classes"]
+    )
+    items = [
+        item
+        for step_list in steps.children
+        if isinstance(step_list, nodes.enumerated_list)
+        for item in step_list.children
+    ]
+    if not any(BOTH_PARTNERS.search(item.astext()) for item in items):
+        logger.warning(
+            "this exercise is done 'together' but its steps are written for one "
+            'person: let at least one step give both partners a part ("each of '
+            'you", "take turns", "your partner"...), or make it \'alone or '
+            "together'",
+            location=steps,
+            type="handbook",
+            subtype="exercise",
+        )
 
 
 class PhraseDirective(SphinxDirective):

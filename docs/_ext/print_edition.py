@@ -4,17 +4,30 @@
 single-page HTML, splits it into its documents, and has WeasyPrint render:
 
 - ``emotional-intimacy-handbook.pdf``: cover, copyright and licence,
-  safety page, contents with page numbers, every chapter, the exercises with
-  writing lines, glossary, references and the author page;
+  safety page, contents with page numbers, the guides (``start-here`` and
+  the six-week path), every chapter, the exercises with writing lines, and
+  the back matter (for therapists, glossary, references, the author page);
 - ``chapters/<chapter>.pdf``: each chapter on its own;
-- ``handouts/<exercise id>.pdf``: each exercise as a fillable
-  worksheet, and ``handouts/all-handouts.pdf`` with every one of them.
+- ``handouts/<exercise id>.pdf``: each exercise as a fillable worksheet
+  (two answer fields a prompt, one per partner, when the exercise is done
+  together), and ``handouts/all-handouts.pdf`` with every one of them;
+- ``handouts/six-week-path.pdf``: the six-week path with a tick box a week;
+- ``packets/<name>.pdf``: each therapist's packet of ``handbook_packets``
+  (``packets.py``): a cover page and its worksheets.
 
 No TeX: WeasyPrint needs only Pango from the system. Every PDF is tagged
 (PDF/UA-1), carries the title, author, subject and keywords from the site
 block in conf.py, embeds subset fonts from ``_static/fonts`` and is
 byte-identical for the same commit (its dates come from SOURCE_DATE_EPOCH or
-the last commit).
+the last commit). The PDFs are rendered in parallel, one process a CPU core,
+largest first; warnings come out in a fixed order whatever finishes first.
+
+Reader text lives in Jinja templates under ``_templates/print/`` (the cover,
+the copyright and safety pages, the contents heading, the running header and
+footer, the packet cover), rendered with Sphinx's template bridge, each
+sentence in ``{% trans %}`` so that ``sphinx-build -b gettext`` extracts it
+into ``sphinx.pot``. The few words built here (title suffixes, "Partner A",
+a tick box's name) go through ``get_translation("handbook")``.
 
 Config values:
 
@@ -22,26 +35,42 @@ Config values:
     ``"letter"`` (default) or ``"a4"``.
 ``handbook_print_css`` (str)
     The print stylesheet, relative to the source folder.
+``handbook_print_front`` (list of docnames)
+    Pages printed after the contents and before the chapters
+    (default: ``start-here`` and ``six-week-path``).
+``handbook_print_back`` (list of docnames)
+    Pages printed after the exercises (default: ``for-therapists``,
+    ``glossary``, ``references``, ``about``).
+``handbook_path_page`` (str)
+    The docname of the six-week path, printed as a handout with a tick box
+    at the end of each week (see ``add_tick_boxes``); ``""`` for none.
+``handbook_print_workers`` (int)
+    Processes rendering PDFs; ``0`` (default) is one per CPU core, ``1``
+    renders in the build's own process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging as std_logging
 import os
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import babel.dates
+from jinja2 import ChoiceLoader, FileSystemLoader
 from lxml import etree
 from lxml import html as lxml_html
+from packets import packet_contents
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ConfigError
+from sphinx.locale import get_translation
 from sphinx.util import logging
 
 from page_limits import inside
@@ -52,9 +81,13 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+_ = get_translation("handbook")
 # WeasyPrint reports each rendering step at INFO level; only problems matter.
 std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
 
+# The print templates (``print/*.html``) ship beside this module; a project's
+# own ``templates_path`` may override any of them.
+TEMPLATES = Path(__file__).resolve().parent.parent / "_templates"
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 HANDBOOK_PDF = "emotional-intimacy-handbook.pdf"
 BUNDLE_PDF = "all-handouts.pdf"
@@ -62,6 +95,11 @@ HEADING = "self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
 # Pages whose links are dropped (not printed as URLs) in single-chapter PDFs
 # and handouts.
 UNLINKED_IN_PARTS = frozenset({"glossary", "references"})
+
+
+def partners() -> tuple[tuple[str, str], ...]:
+    """The two people of a worksheet for two: (field name suffix, label)."""
+    return (("partner-a", str(_("Partner A"))), ("partner-b", str(_("Partner B"))))
 
 
 @dataclass
@@ -141,13 +179,12 @@ def set_heading_levels(section: Any, *, top: int) -> None:
 
 
 def point_links_at_site(
-    section: Any, *, anchors: dict[str, str], base_url: str
+    section: Any, *, anchors: dict[str, str], base_url: str, local: set[str]
 ) -> None:
-    """In a PDF that holds only part of the book, send other links to the web.
+    """Send links whose target is not in this PDF (``local``) to the website.
 
     ``anchors`` maps every id in the book to its docname.
     """
-    local = set(section.xpath(".//@id"))
     for link in section.xpath(".//a[starts-with(@href, '#')]"):
         target = link.get("href")[1:]
         if target in local:
@@ -164,20 +201,80 @@ def point_links_at_site(
             link.set("href", f"{base_url}{docname}.html#{target}")
 
 
-def add_form_fields(section: Any, *, exercise_id: str) -> None:
-    """Give every reflection prompt a text field a client can type into."""
-    for number, item in enumerate(
-        section.xpath('.//*[contains(@class, "exercise-prompts")]//li'), 1
-    ):
-        field_id = f"{exercise_id}-prompt-{number}"
-        label_text = item.text_content().strip()
+def add_answer_fields(section: Any, *, field_prefix: str, together: bool) -> None:
+    """Give every reflection prompt a text field a client can type into; two
+    side by side, one a partner, when the exercise is done ``together``.
+
+    Field names start with ``field_prefix`` (unique within one PDF: fields
+    of the same name are one field). Each field's accessible name (``title``,
+    which WeasyPrint writes as the field's /TU) is its prompt, and the
+    partner's label for the second kind.
+    """
+    prompts = section.xpath('.//*[contains(@class, "exercise-prompts")]//li')
+    for number, item in enumerate(prompts, 1):
+        field_id = f"{field_prefix}-prompt-{number}"
+        prompt = " ".join(item.text_content().split())
         item.set("id", f"{field_id}-label")
-        area = etree.SubElement(item, "textarea")
-        area.set("name", field_id)
-        area.set("id", field_id)
-        area.set("title", label_text)
-        area.set("aria-labelledby", f"{field_id}-label")
-        area.text = ""
+        if not together:
+            text_field(item, name=field_id, title=prompt, labelledby=item.get("id"))
+            continue
+        pair = etree.SubElement(item, "div")
+        pair.set("class", "answer-pair")
+        for suffix, partner in partners():
+            name = f"{field_id}-{suffix}"
+            answer = etree.SubElement(pair, "div")
+            answer.set("class", "answer")
+            label = etree.SubElement(answer, "label")
+            label.set("for", name)
+            label.set("id", f"{name}-label")
+            label.text = partner
+            text_field(
+                answer,
+                name=name,
+                title=str(_("{partner}: {prompt}")).format(
+                    partner=partner, prompt=prompt
+                ),
+                labelledby=f"{field_id}-label {name}-label",
+            )
+
+
+def text_field(parent: Any, *, name: str, title: str, labelledby: str) -> None:
+    area = etree.SubElement(parent, "textarea")
+    area.set("name", name)
+    area.set("id", name)
+    area.set("title", title)
+    area.set("aria-labelledby", labelledby)
+    area.text = ""
+
+
+def add_tick_boxes(section: Any, *, field_prefix: str, fillable: bool) -> int:
+    """Mark each week's tick line; in a fillable PDF, add a check box to it.
+
+    A tick line is a week's last paragraph when it ends with a colon and
+    nothing follows it ("Done this week:"). The box's accessible name is the
+    week's heading up to its colon ("Week 1") and "done". Returns how many.
+    """
+    count = 0
+    for week in section.xpath("./section"):
+        last = week.xpath("./*[last()]")
+        if not last or last[0].tag != "p":
+            continue
+        line = last[0]
+        if not line.text_content().strip().endswith(":"):
+            continue
+        count += 1
+        line.set("class", f"{line.get('class', '')} tick-line".strip())
+        week.set("class", f"{week.get('class', '')} week".strip())
+        if not fillable:
+            continue
+        heading = week.xpath(f"./*[{HEADING}]")
+        name = heading[0].text_content().split(":", 1)[0].strip() if heading else ""
+        box = etree.SubElement(line, "input")
+        box.set("type", "checkbox")
+        box.set("name", f"{field_prefix}-week-{count}-done")
+        box.set("id", f"{field_prefix}-week-{count}-done")
+        box.set("title", str(_("{week} done")).format(week=name or str(count)))
+    return count
 
 
 def to_html(element: Any) -> str:
@@ -190,6 +287,7 @@ class PrintMetadata:
 
     title: str
     author: str
+    copyright_holder: str
     subject: str
     keywords: list[str]
     base_url: str
@@ -197,123 +295,44 @@ class PrintMetadata:
     crisis: dict[str, str]  # see handbook_crisis in conf.py
     edition: dt.datetime
     paper: str
+    language: str  # Sphinx's ``language``, for dates and messages
+    lang: str  # the document's language tag, like en-US
+
+    def template_context(self) -> dict[str, Any]:
+        """What the templates under ``_templates/print/`` may print."""
+        return {
+            "site_title": self.title,
+            "author": self.author,
+            "copyright_holder": self.copyright_holder,
+            "base_url": self.base_url,
+            "licence_name": self.licence["name"],
+            "licence_url": self.licence["url"],
+            "licence_link_text": self.licence["url"].split("://", 1)[-1].rstrip("/"),
+            "crisis": self.crisis,
+            "crisis_tel": {key: tel(value) for key, value in self.crisis.items()},
+            "edition_year": self.edition.year,
+            "edition_month": babel.dates.format_date(
+                self.edition.date(), format="MMMM y", locale=self.language
+            ),
+            "edition_date": babel.dates.format_date(
+                self.edition.date(), format="long", locale=self.language
+            ),
+        }
 
 
-def print_document(
-    *, meta: PrintMetadata, title: str, body: str, body_class: str
-) -> str:
-    """A whole HTML document for WeasyPrint."""
-    stamp = meta.edition.strftime("%Y-%m-%dT%H:%M:%SZ")
-    esc = html.escape
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-US">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(title)}</title>\n"
-        f'<meta name="author" content="{esc(meta.author)}">\n'
-        f'<meta name="description" content="{esc(meta.subject)}">\n'
-        f'<meta name="keywords" content="{esc(", ".join(meta.keywords))}">\n'
-        f'<meta name="generator" content="Sphinx and WeasyPrint">\n'
-        f'<meta name="dcterms.created" content="{stamp}">\n'
-        f'<meta name="dcterms.modified" content="{stamp}">\n'
-        f"<style>@page {{ size: {PAPER_SIZES[meta.paper]}; }}</style>\n"
-        "</head>\n"
-        f'<body class="{body_class}">\n{body}\n</body>\n</html>\n'
-    )
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF to render: what it holds and where it goes."""
+
+    docname: str  # the document a warning about this PDF names
+    title: str
+    body: str
+    body_class: str
+    target: Path
+    forms: bool
 
 
-def front_matter_html(
-    *, meta: PrintMetadata, chapters: list[BookPart], back: list[BookPart]
-) -> str:
-    """Cover, copyright page, safety page and contents of the handbook."""
-    esc = html.escape
-    edition = f"{meta.edition:%B} {meta.edition.year}"
-    contents = "".join(
-        f'<li class="toc-{kind}"><a href="#{esc(part.element.get("data-doc-anchor"))}">'
-        f"{esc(part.title)}</a></li>\n"
-        for kind, items in (("chapter", chapters), ("back", back))
-        for part in items
-    )
-    c = {key: esc(value) for key, value in meta.crisis.items()}
-    t = tel_links(meta.crisis)
-    link_text = meta.licence["url"].split("://", 1)[-1].rstrip("/")
-    return f"""
-<section class="cover" aria-label="Cover">
-  <p class="cover-title">Emotional Intimacy</p>
-  <p class="cover-subtitle">A Handbook for Couples</p>
-  <p class="cover-author">{esc(meta.author)}</p>
-  <p class="cover-practice">Couples therapy in Calabasas, California</p>
-  <p class="cover-edition">Edition of {esc(edition)}</p>
-</section>
-<section class="copyright-page" aria-label="Copyright and licence">
-  <p><strong>{esc(meta.title)}</strong></p>
-  <p>Copyright © {meta.edition.year} Susan Cole Rome. {esc(licence_line(meta))}</p>
-  <p>You may copy and share this handbook, unchanged and with credit, for
-  non-commercial purposes. The licence is at
-  <a href="{esc(meta.licence["url"])}">{esc(link_text)}</a>.</p>
-  <p>The online edition, with the latest review dates, is at
-  <a href="{esc(meta.base_url)}">{esc(meta.base_url)}</a>.</p>
-  <p>Set in Atkinson Hyperlegible (SIL Open Font License), a typeface made
-  by the Braille Institute for readers with low vision.</p>
-  <p>Edition of {esc(edition)}.</p>
-</section>
-<section class="safety-page" aria-label="Before you begin">
-  <h1 class="unnumbered">Before You Begin</h1>
-  <p>This handbook is for learning. It is not therapy, and it does not replace
-  care from a licensed professional.</p>
-  <p>The exercises ask you and your partner to open up to each other. They
-  are not safe where there is violence, threats or control. If you feel
-  afraid of your partner, skip them and reach out for support first.</p>
-  <ul class="crisis-list">
-    <li>In immediate danger: call <strong>{t["emergency"]}</strong>.</li>
-    <li>Thinking about suicide, or worried about your partner: call or text
-    <strong>{t["crisis_line"]}</strong> (988 Suicide &amp; Crisis Lifeline).</li>
-    <li>Afraid of your partner: National Domestic Violence Hotline,
-    <strong>{t["dv_hotline"]}</strong> (TTY {t["dv_tty"]}), text
-    <strong>START</strong> to <strong>{c["dv_text"]}</strong>, or chat at
-    <a href="{c["dv_chat"]}">{esc(c["dv_chat"].split("://", 1)[-1].rstrip("/"))}</a>.</li>
-    <li>Drinking or drug use, finding treatment: SAMHSA National Helpline,
-    <strong>{t["samhsa"]}</strong>.</li>
-  </ul>
-</section>
-<nav class="print-toc" aria-label="Contents">
-  <h1 class="unnumbered">Contents</h1>
-  <ol>
-{contents}  </ol>
-</nav>
-"""
-
-
-def tel_links(crisis: dict[str, str]) -> dict[str, str]:
-    """Each crisis number as a link a phone can call from the PDF."""
-    return {
-        key: f'<a href="{tel(value)}">{html.escape(value)}</a>'
-        for key, value in crisis.items()
-    }
-
-
-def licence_line(meta: PrintMetadata) -> str:
-    return f"Text licensed under {meta.licence['name']}."
-
-
-def standalone_frame(*, meta: PrintMetadata, body: str) -> str:
-    """Header and footer (safety line, licence) around a PDF that holds part of
-    the book: one chapter, one handout or the bundle of handouts."""
-    esc = html.escape
-    c = {key: esc(value) for key, value in meta.crisis.items()}
-    t = tel_links(meta.crisis)
-    return f"""
-<header class="handout-header"><p>{esc(meta.title)}</p></header>
-<footer class="handout-footer">
-  <p>Not safe where there is violence, threats or control. In danger: {t["emergency"]}.
-  Suicide: call or text {t["crisis_line"]}. Domestic Violence Hotline: {t["dv_hotline"]}
-  (TTY {t["dv_tty"]}), or text START to {c["dv_text"]}.</p>
-  <p>© {meta.edition.year} Susan Cole Rome. {esc(licence_line(meta))} · {esc(meta.base_url)}</p>
-</footer>
-{body}
-"""
-
-
-class _WeasyPrintProblems(std_logging.Handler):
+class WeasyPrintProblems(std_logging.Handler):
     """Collects WeasyPrint's errors (a missing anchor, font or image)."""
 
     def __init__(self) -> None:
@@ -364,7 +383,7 @@ def render_pdf(
 
     target.parent.mkdir(parents=True, exist_ok=True)
     fonts = FontConfiguration()  # without it, @font-face rules are ignored
-    problems = _WeasyPrintProblems()
+    problems = WeasyPrintProblems()
     weasy_logger = std_logging.getLogger("weasyprint")
     weasy_logger.addHandler(problems)
     weasy_logger.propagate = False
@@ -384,6 +403,54 @@ def render_pdf(
     finally:
         weasy_logger.removeHandler(problems)
     return list(dict.fromkeys(problems.messages))
+
+
+def render_in_worker(
+    document: str,
+    target: str,
+    base_url: str,
+    stylesheet: str,
+    forms: bool,
+    roots: tuple[str, ...],
+) -> list[str]:
+    """``render_pdf`` in a worker process: plain strings in, WeasyPrint's
+    problems out (a fetcher does not cross a process boundary)."""
+    return render_pdf(
+        document,
+        target=Path(target),
+        base_url=Path(base_url),
+        stylesheet=Path(stylesheet),
+        forms=forms,
+        fetcher=local_only_fetcher(tuple(Path(root) for root in roots)),
+    )
+
+
+def render_all(
+    documents: list[tuple[PrintJob, str]],
+    *,
+    base_url: Path,
+    stylesheet: Path,
+    roots: tuple[Path, ...],
+    workers: int,
+) -> list[list[str]]:
+    """Render every document; return each one's problems, in the given order.
+
+    The largest documents start first, so that the handbook (a third of the
+    work) does not start last and leave the other cores idle.
+    """
+    arguments = [
+        (document, str(job.target), str(base_url), str(stylesheet), job.forms)
+        for job, document in documents
+    ]
+    root_names = tuple(str(root) for root in roots)
+    if workers == 1 or len(documents) < 2:
+        return [render_in_worker(*args, root_names) for args in arguments]
+    order = sorted(range(len(arguments)), key=lambda i: -len(arguments[i][0]))
+    with ProcessPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
+        futures = {
+            i: pool.submit(render_in_worker, *arguments[i], root_names) for i in order
+        }
+        return [futures[i].result() for i in range(len(arguments))]
 
 
 class PrintEditionBuilder(SingleFileHTMLBuilder):
@@ -415,11 +482,11 @@ class PrintEditionBuilder(SingleFileHTMLBuilder):
 def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
     config = builder.config
     author = config.handbook_author
+    name = author.get("name", config.author)
     return PrintMetadata(
         title=config.handbook_site_name,
-        author=f"{author.get('name', config.author)}, {author.get('credential', '')}".strip(
-            ", "
-        ),
+        author=f"{name}, {author.get('credential', '')}".strip(", "),
+        copyright_holder=name,
         subject=config.handbook_description,
         keywords=list(config.handbook_keywords),
         base_url=config.handbook_base_url,
@@ -427,7 +494,258 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
         crisis=dict(config.handbook_crisis),
         edition=edition_time(Path(builder.srcdir)),
         paper=config.handbook_paper_size,
+        language=config.language or "en",
+        lang=config.handbook_locale.replace("_", "-"),
     )
+
+
+class PrintEdition:
+    """Turns the book's parts into the print edition's PDF jobs."""
+
+    def __init__(self, builder: PrintEditionBuilder) -> None:
+        self.builder = builder
+        self.config = builder.config
+        self.meta = print_metadata(builder)
+        self.context = self.meta.template_context()
+        # Sphinx's template environment (its translations, filters and the
+        # project's templates_path first), falling back to the templates
+        # beside this module for a project that has none of its own (a
+        # test root).
+        bridge = builder.templates.environment
+        self.templates = bridge.overlay(
+            loader=ChoiceLoader([bridge.loader, FileSystemLoader(TEMPLATES)])
+        )
+        self.exercises = builder.env.handbook_exercises
+        self.parts = split_book(builder.book_body)
+        self.by_docname = {part.docname: part for part in self.parts}
+        self.anchors = {
+            anchor: part.docname
+            for part in self.parts
+            for anchor in part.element.xpath(".//@id")
+        }
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.templates.get_template(f"print/{template}").render(
+            {**self.context, **context}
+        )
+
+    def document(self, job: PrintJob) -> str:
+        """The whole HTML document WeasyPrint renders for ``job``."""
+        return self.render(
+            "document.html",
+            lang=self.meta.lang,
+            title=job.title,
+            author=self.meta.author,
+            subject=self.meta.subject,
+            keywords=self.meta.keywords,
+            stamp=self.meta.edition.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            paper=PAPER_SIZES[self.meta.paper],
+            body_class=job.body_class,
+            body=job.body,
+        )
+
+    def framed(self, body: str) -> str:
+        """Header and footer (safety line, licence) around a PDF that holds
+        part of the book."""
+        return self.render("frame.html", body=body)
+
+    def standalone(self, part: BookPart, *, top: int) -> Any:
+        """A copy of one document whose links outside it go to the website."""
+        copy = lxml_html.fromstring(to_html(part.element))
+        set_heading_levels(copy, top=top)
+        point_links_at_site(
+            copy,
+            anchors=self.anchors,
+            base_url=self.meta.base_url,
+            local=set(copy.xpath(".//@id")),
+        )
+        return copy
+
+    def worksheet(self, part: BookPart, *, field_prefix: str) -> Any:
+        """One exercise as a fillable worksheet."""
+        copy = self.standalone(part, top=1)
+        # A worksheet keeps the exercise; longer tips stay in the handbook.
+        for tips in copy.xpath("./section"):
+            tips.drop_tree()
+        together = self.exercises[part.docname]["who"] == "together"
+        add_answer_fields(copy, field_prefix=field_prefix, together=together)
+        return copy
+
+    def parts_named(self, docnames: list[str]) -> list[BookPart]:
+        return [self.by_docname[d] for d in docnames if d in self.by_docname]
+
+    def jobs(self, pdf_dir: Path) -> list[PrintJob]:
+        """Every PDF of the print edition, in the order they are reported."""
+        meta = self.meta
+        exercises = self.exercises
+        chapters = [p for p in self.parts if p.docname.startswith("chapters/")]
+        exercise_parts = [p for p in self.parts if p.docname in exercises]
+        exercise_intro = self.parts_named(["exercises/index"])
+        front = self.parts_named(list(self.config.handbook_print_front))
+        back = self.parts_named(list(self.config.handbook_print_back))
+        for part, kind, top in (
+            *((p, "guide", 1) for p in front),
+            *((p, "chapter", 1) for p in chapters),
+            *((p, "back-matter", 1) for p in exercise_intro + back),
+            *((p, "exercise-page", 2) for p in exercise_parts),
+        ):
+            part.element.set("class", kind)
+            set_heading_levels(part.element, top=top)
+        jobs: list[PrintJob] = []
+
+        for part in chapters:
+            body = self.framed(to_html(self.standalone(part, top=1)))
+            name = part.docname.rsplit("/", 1)[-1]
+            jobs.append(
+                PrintJob(
+                    part.docname,
+                    f"{part.title} · {meta.title}",
+                    body,
+                    "single-chapter",
+                    pdf_dir / "chapters" / f"{name}.pdf",
+                    False,
+                )
+            )
+
+        worksheets: dict[str, str] = {}  # exercise id -> worksheet HTML
+        for part in exercise_parts:
+            exercise_id = exercises[part.docname]["id"]
+            worksheets[exercise_id] = to_html(
+                self.worksheet(part, field_prefix=exercise_id)
+            )
+            jobs.append(
+                PrintJob(
+                    part.docname,
+                    str(_("{title} · Worksheet · {site}")).format(
+                        title=part.title, site=meta.title
+                    ),
+                    self.framed(worksheets[exercise_id]),
+                    "handout",
+                    pdf_dir / "handouts" / f"{exercise_id}.pdf",
+                    True,
+                )
+            )
+        if worksheets:
+            jobs.append(
+                PrintJob(
+                    "exercises/index",
+                    str(_("All Worksheets · {site}")).format(site=meta.title),
+                    self.framed("\n".join(worksheets.values())),
+                    "handout bundle",
+                    pdf_dir / "handouts" / BUNDLE_PDF,
+                    True,
+                )
+            )
+
+        path_page = self.config.handbook_path_page
+        if path_page in self.by_docname:
+            part = self.by_docname[path_page]
+            copy = self.standalone(part, top=1)
+            name = path_page.rsplit("/", 1)[-1]
+            if not add_tick_boxes(copy, field_prefix=name, fillable=True):
+                logger.warning(
+                    "the path page has no tick lines (a week's last paragraph, "
+                    "ending with a colon), so its handout has no tick boxes",
+                    location=path_page,
+                    type="handbook",
+                    subtype="print",
+                )
+            add_tick_boxes(part.element, field_prefix=name, fillable=False)
+            jobs.append(
+                PrintJob(
+                    path_page,
+                    str(_("{title} · Handout · {site}")).format(
+                        title=part.title, site=meta.title
+                    ),
+                    self.framed(to_html(copy)),
+                    "handout path",
+                    pdf_dir / "handouts" / f"{name}.pdf",
+                    True,
+                )
+            )
+
+        jobs.extend(self.packet_jobs(pdf_dir))
+
+        book = front + chapters + exercise_intro + exercise_parts + back
+        body = self.render(
+            "front-matter.html",
+            contents=[
+                {
+                    "kind": kind,
+                    "anchor": part.element.get("data-doc-anchor"),
+                    "title": part.title,
+                }
+                for kind, items in (
+                    ("front", front),
+                    ("chapter", chapters),
+                    ("back", exercise_intro + back),
+                )
+                for part in items
+            ],
+        ) + "".join(to_html(p.element) for p in book)
+        handbook = lxml_html.fragment_fromstring(body, create_parent="div")
+        # A page left out of the handbook (privacy, consultation) is a link
+        # to the website, as in the chapter PDFs.
+        point_links_at_site(
+            handbook,
+            anchors=self.anchors,
+            base_url=meta.base_url,
+            local=set(handbook.xpath(".//@id")),
+        )
+        jobs.append(
+            PrintJob(
+                self.config.root_doc,
+                meta.title,
+                "".join(to_html(child) for child in handbook),
+                "handbook",
+                pdf_dir / HANDBOOK_PDF,
+                False,
+            )
+        )
+        return jobs
+
+    def packet_jobs(self, pdf_dir: Path) -> list[PrintJob]:
+        """Each packet of ``handbook_packets``: a cover, then its worksheets,
+        every field and id prefixed with the packet's name."""
+        by_id = {data["id"]: docname for docname, data in self.exercises.items()}
+        jobs = []
+        for name, title, exercise_ids in packet_contents(
+            self.config.handbook_packets, set(by_id)
+        ):
+            parts = [self.by_docname[by_id[i]] for i in exercise_ids]
+            sheets = []
+            for exercise_id, part in zip(exercise_ids, parts, strict=True):
+                # The ids are the book's, unique as long as no worksheet is in
+                # a packet twice (packets.py warns); the field names carry the
+                # packet's name too, so that they are unique wherever a filled
+                # worksheet is copied.
+                sheet = self.worksheet(part, field_prefix=f"{name}-{exercise_id}")
+                sheets.append(to_html(sheet))
+            cover = self.render(
+                "packet-cover.html",
+                packet_title=title,
+                worksheets=[
+                    {
+                        "title": part.title,
+                        "who": self.exercises[part.docname]["who"].capitalize(),
+                        "time": self.exercises[part.docname]["time"],
+                    }
+                    for part in parts
+                ],
+            )
+            jobs.append(
+                PrintJob(
+                    self.config.root_doc,
+                    str(_("{title} · Worksheet Packet · {site}")).format(
+                        title=title, site=self.meta.title
+                    ),
+                    self.framed(cover + "\n".join(sheets)),
+                    "handout packet",
+                    pdf_dir / "packets" / f"{name}.pdf",
+                    True,
+                )
+            )
+        return jobs
 
 
 def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
@@ -436,116 +754,27 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
     A problem WeasyPrint reports (a broken anchor, a missing font) becomes a
     warning naming the document, so ``-W`` fails the build.
     """
-    meta = print_metadata(builder)
-    stylesheet = Path(builder.srcdir) / builder.config.handbook_print_css
-    fetcher = local_only_fetcher((Path(builder.srcdir), Path(builder.outdir)))
-    written: list[Path] = []
-
-    def render(
-        docname: str, title: str, body: str, body_class: str, target: Path, forms: bool
-    ) -> None:
-        document = print_document(
-            meta=meta, title=title, body=body, body_class=body_class
-        )
-        for problem in render_pdf(
-            document,
-            target=target,
-            base_url=Path(builder.srcdir),
-            stylesheet=stylesheet,
-            forms=forms,
-            fetcher=fetcher,
-        ):
+    edition = PrintEdition(builder)
+    jobs = edition.jobs(pdf_dir)
+    workers = builder.config.handbook_print_workers or os.cpu_count() or 1
+    results = render_all(
+        [(job, edition.document(job)) for job in jobs],
+        base_url=Path(builder.srcdir),
+        stylesheet=Path(builder.srcdir) / builder.config.handbook_print_css,
+        roots=(Path(builder.srcdir), Path(builder.outdir)),
+        workers=workers,
+    )
+    for job, problems in zip(jobs, results, strict=True):
+        for problem in problems:
             logger.warning(
                 "%s: %s",
-                target.name,
+                job.target.name,
                 problem,
-                location=docname,
+                location=job.docname,
                 type="handbook",
                 subtype="print",
             )
-        written.append(target)
-
-    parts = split_book(builder.book_body)
-    anchors = {
-        anchor: part.docname
-        for part in parts
-        for anchor in part.element.xpath(".//@id")
-    }
-    exercises = builder.env.handbook_exercises
-    chapters = [p for p in parts if p.docname.startswith("chapters/")]
-    exercise_parts = [p for p in parts if p.docname in exercises]
-    exercise_intro = [p for p in parts if p.docname == "exercises/index"]
-    back = [p for p in parts if p.docname in ("glossary", "references", "about")]
-    for part, kind, top in (
-        *((p, "chapter", 1) for p in chapters),
-        *((p, "back-matter", 1) for p in exercise_intro + back),
-        *((p, "exercise-page", 2) for p in exercise_parts),
-    ):
-        part.element.set("class", kind)
-        set_heading_levels(part.element, top=top)
-
-    def standalone(part: BookPart, *, top: int) -> Any:
-        """A copy of one document whose links outside it go to the website."""
-        copy = lxml_html.fromstring(to_html(part.element))
-        set_heading_levels(copy, top=top)
-        point_links_at_site(copy, anchors=anchors, base_url=meta.base_url)
-        return copy
-
-    for part in chapters:
-        body = standalone_frame(meta=meta, body=to_html(standalone(part, top=1)))
-        name = part.docname.rsplit("/", 1)[-1]
-        render(
-            part.docname,
-            f"{part.title} · {meta.title}",
-            body,
-            "single-chapter",
-            pdf_dir / "chapters" / f"{name}.pdf",
-            False,
-        )
-
-    handouts = []
-    for part in exercise_parts:
-        exercise_id = exercises[part.docname]["id"]
-        copy = standalone(part, top=1)
-        # A worksheet keeps the exercise; longer tips stay in the handbook.
-        for tips in copy.xpath("./section"):
-            tips.drop_tree()
-        add_form_fields(copy, exercise_id=exercise_id)
-        handouts.append(to_html(copy))
-        body = standalone_frame(meta=meta, body=handouts[-1])
-        render(
-            part.docname,
-            f"{part.title} · Worksheet · {meta.title}",
-            body,
-            "handout",
-            pdf_dir / "handouts" / f"{exercise_id}.pdf",
-            True,
-        )
-    if handouts:
-        body = standalone_frame(meta=meta, body="\n".join(handouts))
-        render(
-            "exercises/index",
-            f"All Worksheets · {meta.title}",
-            body,
-            "handout bundle",
-            pdf_dir / "handouts" / BUNDLE_PDF,
-            True,
-        )
-
-    body = front_matter_html(
-        meta=meta, chapters=chapters, back=exercise_intro + back
-    ) + "".join(
-        to_html(p.element) for p in chapters + exercise_intro + exercise_parts + back
-    )
-    render(
-        builder.config.root_doc,
-        meta.title,
-        body,
-        "handbook",
-        pdf_dir / HANDBOOK_PDF,
-        False,
-    )
-    return written
+    return [job.target for job in jobs]
 
 
 def drop_theme_files(app: Sphinx, exception: Exception | None) -> None:
@@ -554,11 +783,16 @@ def drop_theme_files(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(Path(app.outdir) / "_static", ignore_errors=True)
 
 
-def check_paper_size(app: Sphinx, config: Any) -> None:
+def check_print_config(app: Sphinx, config: Any) -> None:
     if config.handbook_paper_size not in PAPER_SIZES:
         raise ConfigError(
             f"handbook_paper_size must be one of {', '.join(PAPER_SIZES)}, "
             f"not {config.handbook_paper_size!r} (set HANDBOOK_PAPER or conf.py)"
+        )
+    if config.handbook_print_workers < 0:
+        raise ConfigError(
+            "handbook_print_workers must be 0 (one a CPU core) or a positive "
+            f"number of processes, not {config.handbook_print_workers}"
         )
 
 
@@ -567,9 +801,27 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_print_css", "_static/css/print.css", "env", types=frozenset({str})
     )
+    app.add_config_value(
+        "handbook_print_front",
+        ["start-here", "six-week-path"],
+        "env",
+        types=frozenset({list, tuple}),
+    )
+    app.add_config_value(
+        "handbook_print_back",
+        ["for-therapists", "glossary", "references", "about"],
+        "env",
+        types=frozenset({list, tuple}),
+    )
+    app.add_config_value(
+        "handbook_path_page", "six-week-path", "env", types=frozenset({str})
+    )
+    app.add_config_value("handbook_print_workers", 0, "", types=frozenset({int}))
     app.setup_extension("site_metadata")
+    # The packets' config, checks and download list on the website.
+    app.setup_extension("packets")
     app.add_builder(PrintEditionBuilder)
-    app.connect("config-inited", check_paper_size)
+    app.connect("config-inited", check_print_config)
     # After the theme's own build-finished handlers, which write into _static.
     app.connect("build-finished", drop_theme_files, priority=900)
     return {

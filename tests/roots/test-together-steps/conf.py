@@ -1,0 +1,1 @@
+from root_conf import *  # noqa: F403
