@@ -14,6 +14,7 @@ go to the underlying tool, for example ``nox -s tests -- -k sitemap`` or
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -23,12 +24,30 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import locked  # noqa: E402
 from build_book import commit_epoch  # noqa: E402
 
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
-PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
-BOOK_DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+REQUIREMENTS = ROOT / "requirements"
+# The lock: one file of exact versions with hashes per environment, written
+# by `nox -s lock` from pyproject.toml (the book's dependencies and the
+# dependency groups). Every session installs from one of these with hash
+# checking, so what CI tests is what is built and deployed.
+LOCKS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    # name: (with the book's dependencies?, dependency groups)
+    "book": (True, ()),
+    "tests": (True, ("test",)),
+    "serve": (True, ("serve",)),
+    "bench": (True, ("bench", "serve")),
+    "lint": (False, ("lint",)),
+    "readability": (False, ("readability",)),
+    "assets": (False, ("assets",)),
+    "lock": (False, ("lock",)),
+    "nox": (False, ("nox",)),
+}
+# Python versions the lock resolves for (CI tests the lowest and highest).
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 
 nox.options.sessions = ["build"]
 nox.options.default_venv_backend = "venv"
@@ -68,10 +87,51 @@ def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) 
     staging.rename(outdir)
 
 
-def install_book(session: nox.Session, *groups: str) -> None:
-    session.install(*BOOK_DEPENDENCIES)
-    for group in groups:
-        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+# What a session's Python has installed, and the values of its environment
+# markers (to read a universal lock for that Python).
+PROBE = """
+import json, os, platform, sys
+from importlib.metadata import distributions
+print(json.dumps({
+    "installed": {d.metadata["Name"]: d.version for d in distributions()},
+    "environment": {
+        "implementation_name": sys.implementation.name,
+        "implementation_version": platform.python_version(),
+        "os_name": os.name,
+        "platform_machine": platform.machine(),
+        "platform_python_implementation": platform.python_implementation(),
+        "platform_release": platform.release(),
+        "platform_system": platform.system(),
+        "platform_version": platform.version(),
+        "python_full_version": platform.python_version(),
+        "python_version": ".".join(platform.python_version_tuple()[:2]),
+        "sys_platform": sys.platform,
+    },
+}))
+"""
+
+
+def install_locked(session: nox.Session, name: str) -> None:
+    """Install exactly the locked set ``requirements/<name>.txt``, checking
+    every file's hash, and remove what an older lock left in a reused
+    environment."""
+    lock = REQUIREMENTS / f"{name}.txt"
+    session.install("--require-hashes", "--no-deps", "-r", str(lock))
+    if session.virtualenv.venv_backend == "none":
+        return
+    output = session.run("python", "-c", PROBE, silent=True)
+    if not output:  # nox --install-only runs no commands
+        return
+    probe = json.loads(output.strip().splitlines()[-1])
+    _, _, extra = locked.compare(
+        probe["installed"], locked.read_lock(lock, probe["environment"])
+    )
+    if extra:
+        session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", *extra)
+
+
+def install_book(session: nox.Session) -> None:
+    install_locked(session, "book")
 
 
 def paper_override(session: nox.Session) -> list[str]:
@@ -103,6 +163,16 @@ def build(session: nox.Session) -> None:
 
 
 @nox.session
+def release(session: nox.Session) -> None:
+    """Build, then gather every PDF, the EPUB and the release notes into
+    build/release/ (the release workflow runs this on a tag; run locally, it
+    is the dry run). ``-- --tag v1.1.0`` checks the tag against the version."""
+    install_book(session)
+    session.run("python", "scripts/build_book.py", str(BUILD))
+    session.run("python", "scripts/release.py", str(BUILD), *session.posargs)
+
+
+@nox.session
 def html(session: nox.Session) -> None:
     """Build only the website, into build/html."""
     install_book(session)
@@ -126,7 +196,7 @@ def epub(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
-    install_book(session, "serve")
+    install_locked(session, "serve")
     session.run(
         "sphinx-autobuild",
         "--host",
@@ -151,7 +221,7 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Build the book into a temporary folder and test what was built."""
-    install_book(session, "test")
+    install_locked(session, "tests")
     # The Nu HTML Checker, from npm, for the HTML validity test. Without npm
     # that test is skipped and says why.
     if shutil.which("npm"):
@@ -194,9 +264,36 @@ def gettext(session: nox.Session) -> None:
 
 
 @nox.session
+def lock(session: nox.Session) -> None:
+    """Write the lock files in requirements/ from pyproject.toml, with hashes,
+    for Python 3.11 to 3.13 (uv pip compile --universal). ``-- --upgrade``
+    moves every pin to the newest version the bounds allow."""
+    install_locked(session, "lock")
+    REQUIREMENTS.mkdir(exist_ok=True)
+    for name, (with_book, groups) in LOCKS.items():
+        session.run(
+            "uv",
+            "pip",
+            "compile",
+            *(["pyproject.toml"] if with_book else []),
+            *(arg for group in groups for arg in ("--group", group)),
+            "--universal",
+            "--python-version",
+            PYTHON_VERSIONS[0],
+            "--generate-hashes",
+            "--quiet",
+            "--custom-compile-command",
+            "python3 -m nox -s lock",
+            "-o",
+            str(REQUIREMENTS / f"{name}.txt"),
+            *session.posargs,
+        )
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Ruff on the code; codespell on the pages."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    install_locked(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("codespell", "docs", "README.md", "CONTRIBUTING.md", "scripts", "tests")
@@ -205,7 +302,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def readability(session: nox.Session) -> None:
     """Reading grade of every chapter on the built site (build it first)."""
-    session.install("textstat==0.7.8", "beautifulsoup4>=4.13,<5")
+    install_locked(session, "readability")
     session.run(
         "python", "scripts/readability.py", str(BUILD / "html"), *session.posargs
     )
@@ -214,7 +311,7 @@ def readability(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Live preview, build times, page weight and Lighthouse, into build/bench."""
-    install_book(session, "bench", "serve")
+    install_locked(session, "bench")
     session.run("python", "scripts/bench.py", *session.posargs)
 
 

@@ -30,7 +30,11 @@ _pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")
 project = "Emotional Intimacy: A Handbook for Couples"
 author = "Susan Cole Rome, LMFT"
 copyright = "2026, Susan Cole Rome. Text: CC BY-NC-ND 4.0; code: MIT"
-release = version = _pyproject["project"]["version"]
+# The edition: a git tag v<version> (see _ext/edition.py and CHANGELOG.md).
+from edition import edition  # noqa: E402
+
+release, handbook_edition_date = edition(ROOT, _pyproject["project"]["version"])
+version = release.split("+", 1)[0]
 language = "en"
 
 # -- Site, author and practice (the one source of truth) ---------------------
@@ -41,10 +45,15 @@ language = "en"
 
 handbook_site_name = "Emotional Intimacy: A Handbook for Couples"
 # The deploy workflow sets HANDBOOK_BASE_URL to the real GitHub Pages address;
+# Read the Docs previews use the address it gives (READTHEDOCS_CANONICAL_URL);
 # local builds use a placeholder on a reserved domain. Must be https, end in /.
-handbook_base_url = os.environ.get(
-    "HANDBOOK_BASE_URL", "https://emotional-intimacy-handbook.example.org/"
+handbook_base_url = (
+    os.environ.get("HANDBOOK_BASE_URL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://emotional-intimacy-handbook.example.org/"
 )
+if not handbook_base_url.endswith("/"):
+    handbook_base_url += "/"
 # "{title}" is the page title; the whole tag must fit in 60 characters.
 handbook_title_pattern = "{title} | Couples Therapy in Calabasas"
 # The home page's description and keywords (from the source article's SEO

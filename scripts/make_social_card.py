@@ -5,7 +5,7 @@ Run by hand after the title or author changes::
     python scripts/make_social_card.py
 
 It uses the handbook's own font and colours, so the card matches the site.
-Pillow comes with WeasyPrint.
+Pillow is in the "assets" dependency group (requirements/assets.txt).
 """
 
 from __future__ import annotations

@@ -202,7 +202,7 @@ def test_a_page_not_in_utf8_is_named_with_its_line_under_parallel_reading(
 ):
     latin = (
         '---\ndescription: "A page saved as Latin-1 by mistake, read by two workers."\n'
-        "---\n# Caf\u00e9\n\nNa\u00efve words.\n"
+        "---\n# Café\n\nNaïve words.\n"
     ).encode("latin-1")
     src = minimal_with(tmp_path, rootdir, "latin", latin)
     result = run_strict_build(src, tmp_path / "out", "html", "-j", "2")

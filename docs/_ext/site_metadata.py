@@ -11,7 +11,9 @@ credential, job_title, profile_page), ``handbook_practice`` (dict: name,
 locality, region, country, areas_served, url, phone, licence_number),
 ``handbook_social_image`` and ``handbook_social_image_alt`` (str),
 ``handbook_consultation_url`` (str), ``handbook_repository_url`` (str,
-the GitHub repository, for "Report a problem"), ``handbook_crisis`` (dict: emergency,
+the GitHub repository, for "Report a problem"), ``handbook_edition_date``
+(a date, with ``release`` the edition shown in the footer and the PDFs; see
+``edition.py``), ``handbook_crisis`` (dict: emergency,
 crisis_line, dv_hotline, dv_tty, dv_text) and ``handbook_licence`` (dict:
 name, url) for the text.
 
@@ -21,8 +23,10 @@ not https or lacks its closing slash raises ``ConfigError``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import babel.dates
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
@@ -46,6 +50,8 @@ CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_social_image_alt": ("", STR),
     "handbook_consultation_url": ("", STR),
     "handbook_repository_url": ("", STR),
+    # The edition's date (edition.py); "release" is its version.
+    "handbook_edition_date": (None, frozenset({dt.date, type(None)})),
     "handbook_crisis": ({}, frozenset({dict})),
     "handbook_licence": ({}, frozenset({dict})),
 }
@@ -82,10 +88,25 @@ def check_site_block(app: Sphinx, config: Config) -> None:
         )
 
 
+def edition_month(config: Config) -> str:
+    """The edition's month and year as the book's language writes them."""
+    date = config.handbook_edition_date or dt.datetime.now(dt.UTC).date()
+    return babel.dates.format_date(date, "MMMM y", locale=config.language or "en")
+
+
+def edition_context(app: Sphinx, config: Config) -> None:
+    """The edition for the site's footer."""
+    config.html_context = {
+        **config.html_context,
+        "handbook_edition": {"version": config.release, "month": edition_month(config)},
+    }
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     for name, (default, types) in CONFIG_VALUES.items():
         app.add_config_value(name, default, "env", types=types)
     app.connect("config-inited", check_site_block)
+    app.connect("config-inited", edition_context)
     return {
         "version": "1.0",
         "env_version": 1,
