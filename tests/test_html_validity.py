@@ -22,8 +22,8 @@ def find_vnu() -> Path | None:
     for candidate in (
         os.environ.get("HANDBOOK_VNU_JAR"),
         ROOT
-        / ".nox"
-        / "vnu"
+        / "requirements"
+        / "npm"
         / "node_modules"
         / "vnu-jar"
         / "build"
