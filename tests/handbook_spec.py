@@ -70,3 +70,18 @@ VERIFIED_NUMBERS = {
     "1-800-656-4673": "tel:+18006564673",  # RAINN
     "1-833-852-6262": "tel:+18338526262",  # National Maternal Mental Health Hotline
 }
+
+# The six-week path (six-week-path.md): each week's heading up to its colon,
+# which names the week's tick box in the path handout ("Week 1 done").
+PATH_WEEKS = tuple(f"Week {n}" for n in range(1, 7))
+# Sentences of the print edition's templates (docs/_templates/print/), as
+# Sphinx's gettext builder writes their msgid, and the template holding each.
+PRINT_TEMPLATE_SENTENCES = (
+    ("Couples therapy in Calabasas, California", "front-matter.html"),
+    (
+        "This handbook is for learning. It is not therapy, and it does not "
+        "replace care from a licensed professional.",
+        "front-matter.html",
+    ),
+    ("Not safe where there is violence, threats or control. In danger:", "crisis.html"),
+)

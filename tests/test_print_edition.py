@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import runpy
+from urllib.parse import urlsplit
+
 import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import DOCS, run_strict_build
-from handbook_spec import CHAPTERS, CRISIS_NUMBERS, EXERCISES
+from handbook_spec import (
+    CHAPTERS,
+    CRISIS_NUMBERS,
+    EXERCISES,
+    PATH_WEEKS,
+    PRINT_TEMPLATE_SENTENCES,
+)
 
 LETTER = (612, 792)
 A4 = (595, 842)
@@ -37,6 +47,55 @@ def text_of(pdf_path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
 
 
+def fields_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    return list(pdf.Root.AcroForm.Fields) if "/AcroForm" in pdf.Root else []
+
+
+def rect(field: pikepdf.Dictionary) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a field's widget on its page."""
+    x1, y1, x2, y2 = (float(v) for v in field.Rect)
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def is_tagged_pdf_ua(pdf: pikepdf.Pdf) -> bool:
+    return (
+        "/StructTreeRoot" in pdf.Root
+        and pdf.Root.MarkInfo.Marked is True
+        and pdf.open_metadata().get("pdfuaid:part") == "1"
+    )
+
+
+def exercise_card(book, exercise: str) -> tuple[str, list[str]]:
+    """``who`` and the reflection prompts of an exercise, from its web page."""
+    soup = BeautifulSoup(
+        (book.html / "exercises" / f"{exercise}.html").read_text(encoding="utf-8"),
+        "lxml",
+    )
+    card = soup.select_one(".exercise-card")
+    who = next(
+        dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in card.select(".exercise-summary dt")
+        if dt.get_text(strip=True) == "Who"
+    )
+    prompts = [
+        " ".join(li.get_text().split())
+        for li in card.select(".exercise-prompts ul > li")
+    ]
+    return who.lower(), prompts
+
+
+def from_conf(name: str):
+    return runpy.run_path(str(DOCS / "conf.py"))[name]
+
+
+def packets_in_conf() -> dict:
+    return from_conf("handbook_packets")
+
+
+# Three lines of 11pt text, set solid at 1.15, fit in a field this tall.
+THREE_LINES = 3 * 11 * 1.15
+
+
 @pytest.fixture(scope="module")
 def handbook(book):
     with pikepdf.open(book.pdf / "emotional-intimacy-handbook.pdf") as pdf:
@@ -51,8 +110,25 @@ def test_handbook_has_a_bookmark_for_every_chapter(handbook):
     titles = outline_titles(handbook)
     for title in CHAPTERS.values():
         assert any(title in t for t in titles), title
-    for back in ("Exercises for Couples", "Glossary", "References"):
+    for back in ("Exercises for Couples", "Glossary", "References", "For Therapists"):
         assert back in titles
+
+
+def test_handbook_holds_start_here_and_the_six_week_path(book, handbook):
+    titles = outline_titles(handbook)
+    assert "Start Here" in titles
+    assert "A Six-Week Path" in titles
+    # After the contents and before the first chapter, in this order.
+    first_chapter = next(iter(CHAPTERS.values()))
+    order = [
+        next(i for i, t in enumerate(titles) if title in t)
+        for title in ("Start Here", "A Six-Week Path", first_chapter)
+    ]
+    assert order == sorted(order), titles[:8]
+    text = text_of(book.pdf / "emotional-intimacy-handbook.pdf")
+    for week in PATH_WEEKS:
+        assert week in text
+    assert "I am not safe, or I am afraid of my partner" in text
 
 
 def test_handbook_metadata_comes_from_conf(handbook):
@@ -112,22 +188,188 @@ def test_each_chapter_has_its_own_pdf(book, slug):
     assert CHAPTERS[slug] in text_of(path)
 
 
+def check_answer_fields(fields, *, prefix, who, prompts, page_width):
+    """One field a prompt (two side by side, one a partner, when the
+    exercise is done together), each named after its prompt and big enough
+    for three lines of writing."""
+    per_prompt = 2 if who == "together" else 1
+    assert len(fields) == per_prompt * len(prompts), (prefix, who, len(fields))
+    assert all(f.FT == "/Tx" for f in fields)  # text fields
+    for number, prompt in enumerate(prompts, 1):
+        mine = [f for f in fields if str(f.T).startswith(f"{prefix}-prompt-{number}")]
+        assert len(mine) == per_prompt, (prefix, number)
+        for field in mine:
+            assert prompt in str(field.TU), (str(field.TU), prompt)
+            left, bottom, right, top = rect(field)
+            assert top - bottom >= THREE_LINES, (str(field.T), top - bottom)
+            assert 0 < left < right < page_width
+        if per_prompt == 2:
+            a, b = sorted(mine, key=lambda f: rect(f)[0])
+            assert str(a.TU).startswith("Partner A") and str(b.TU).startswith(
+                "Partner B"
+            )
+            assert str(a.T).endswith("-partner-a") and str(b.T).endswith("-partner-b")
+            # Side by side: one row, the second field right of the first.
+            assert abs(rect(a)[3] - rect(b)[3]) < 1
+            assert rect(a)[2] < rect(b)[0]
+            assert a.P.objgen == b.P.objgen  # on the same page
+
+
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_each_handout_has_a_text_field_per_prompt(book, exercise):
+def test_each_handout_has_a_field_per_prompt_and_partner(book, exercise):
+    who, prompts = exercise_card(book, exercise)
+    assert prompts
     path = book.pdf / "handouts" / f"{exercise}.pdf"
     with pikepdf.open(path) as pdf:
         # The deeper exercises and the full crisis box take up to three.
         assert 1 <= len(pdf.pages) <= 3, f"{exercise}: {len(pdf.pages)} pages"
-        fields = pdf.Root.AcroForm.Fields
-        names = [str(f.T) for f in fields]
-        assert names, "no form fields"
-        assert all(n.startswith(f"{exercise}-prompt-") for n in names)
-        assert all(f.FT == "/Tx" for f in fields)  # text fields
-        assert "/StructTreeRoot" in pdf.Root
+        fields = fields_of(pdf)
+        assert all(str(f.T).startswith(f"{exercise}-prompt-") for f in fields)
+        check_answer_fields(
+            fields,
+            prefix=exercise,
+            who=who,
+            prompts=prompts,
+            page_width=page_size(pdf)[0],
+        )
+        assert is_tagged_pdf_ua(pdf)
     text = text_of(path)
     for number in CRISIS_NUMBERS:
         assert number in text
     assert "CC BY-NC-ND 4.0" in text
+    if who == "together":
+        assert "Partner A" in text and "Partner B" in text
+
+
+def test_some_handouts_are_for_two_and_some_for_one(book):
+    """Both kinds are in the book, so the test above checks both."""
+    kinds = {exercise_card(book, e)[0] for e in EXERCISES}
+    assert "together" in kinds
+    assert kinds - {"together"}
+
+
+def test_six_week_path_handout_has_a_tick_box_a_week(book):
+    path = book.pdf / "handouts" / "six-week-path.pdf"
+    with pikepdf.open(path) as pdf:
+        assert is_tagged_pdf_ua(pdf)
+        assert page_size(pdf) == LETTER
+        boxes = [f for f in fields_of(pdf) if f.FT == "/Btn"]
+        assert len(boxes) == len(PATH_WEEKS) == 6
+        assert len(fields_of(pdf)) == len(boxes)
+        names = [str(f.TU) for f in boxes]
+        assert names == [f"{week} done" for week in PATH_WEEKS]
+        assert len({str(f.T) for f in boxes}) == len(boxes)
+    text = text_of(path)
+    assert "A Six-Week Path" in text
+    for week in PATH_WEEKS:
+        assert week in text
+    for number in CRISIS_NUMBERS:
+        assert number in text
+    # Links to the chapters and exercises go to the website.
+    with pikepdf.open(path) as pdf:
+        uris = {
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        }
+    assert any(u.endswith("exercises/daily-check-in.html") for u in uris), uris
+
+
+@pytest.mark.parametrize("name", sorted(packets_in_conf()))
+def test_each_packet_has_a_cover_and_its_worksheets(book, name):
+    packet = packets_in_conf()[name]
+    path = book.pdf / "packets" / f"{name}.pdf"
+    with pikepdf.open(path) as pdf:
+        assert is_tagged_pdf_ua(pdf)
+        fields = fields_of(pdf)
+        names = [str(f.T) for f in fields]
+        assert len(names) == len(set(names)), "a field name twice links fields"
+        for exercise in packet["exercises"]:
+            who, prompts = exercise_card(book, exercise)
+            mine = [f for f in fields if str(f.T).startswith(f"{name}-{exercise}-")]
+            check_answer_fields(
+                mine,
+                prefix=f"{name}-{exercise}",
+                who=who,
+                prompts=prompts,
+                page_width=page_size(pdf)[0],
+            )
+        assert len(names) == sum(
+            (2 if exercise_card(book, e)[0] == "together" else 1)
+            * len(exercise_card(book, e)[1])
+            for e in packet["exercises"]
+        )
+    from pypdf import PdfReader
+
+    cover = PdfReader(path).pages[0].extract_text()
+    assert packet["title"] in cover
+    for exercise in packet["exercises"]:
+        title = BeautifulSoup(
+            (book.html / "exercises" / f"{exercise}.html").read_text(encoding="utf-8"),
+            "lxml",
+        ).h1.get_text(strip=True)
+        assert title.rstrip("#") in " ".join(cover.split()), (name, title)
+    for number in CRISIS_NUMBERS:
+        assert number in cover
+    assert "CC BY-NC-ND 4.0" in cover
+    # The website's address, as printed (a line may break at a hyphen).
+    host = urlsplit(from_conf("handbook_base_url")).netloc
+    assert host.replace("-", "") in cover.replace("-", "").replace("\n", "")
+
+
+def test_for_therapists_links_every_packet(book):
+    page = book.html / "for-therapists.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+    for name, packet in packets_in_conf().items():
+        (link,) = soup.select(f'a[href="downloads/packets/{name}.pdf"]')
+        assert packet["title"] in link.get_text()
+        assert (book.html / "downloads" / "packets" / f"{name}.pdf").is_file()
+
+
+def test_together_steps_for_one_person_fail_with_file_and_line(strict_build):
+    result = strict_build("together-steps")
+    assert result.returncode != 0
+    assert (
+        "one-person.md:17: WARNING: this exercise is done 'together' but its steps "
+        "are written for one person" in result.warnings
+    )
+    # Steps for two, and steps for one in an exercise done alone, are fine.
+    assert "for-two.md" not in result.warnings
+    assert "on-your-own.md" not in result.warnings
+
+
+def test_unknown_or_empty_packets_fail_naming_conf_py(strict_build):
+    result = strict_build("print-packets")
+    assert result.returncode != 0
+    assert (
+        "conf.py:7: WARNING: packet 'unknown' lists unknown exercise id(s) "
+        "'no-such-exercise'" in result.warnings
+    )
+    assert "conf.py:8: WARNING: packet 'empty' is empty" in result.warnings
+    assert "'good'" not in result.warnings
+    home = (result.outdir / "index.html").read_text(encoding="utf-8")
+    assert 'href="downloads/packets/good.pdf"' in home
+
+
+def test_print_sentences_are_in_templates_and_the_catalogue(book, tmp_path):
+    """The reader text of the print edition is in templates marked for
+    translation: Sphinx's gettext builder extracts it, and the PDFs print it."""
+    result = run_strict_build(
+        DOCS, tmp_path / "gettext", "gettext", "-d", str(tmp_path / "doctrees")
+    )
+    assert result.returncode == 0, result.warnings
+    catalogue = (tmp_path / "gettext" / "sphinx.pot").read_text(encoding="utf-8")
+    entries = catalogue.split("\n\n")
+    handbook_text = " ".join(
+        text_of(book.pdf / "emotional-intimacy-handbook.pdf").split()
+    )
+    handout_text = " ".join(text_of(book.pdf / "handouts" / "good-news.pdf").split())
+    for sentence, where in PRINT_TEMPLATE_SENTENCES:
+        (entry,) = [e for e in entries if f'msgid "{sentence}' in e]
+        assert f"_templates/print/{where}" in entry, entry
+        printed = sentence.split("%(")[0]
+        assert printed in handbook_text or printed in handout_text, sentence
 
 
 def test_bundle_holds_every_handout(book):
@@ -146,7 +388,7 @@ def test_rebuild_is_byte_identical(book, tmp_path):
         assert twin.read_bytes() == path.read_bytes(), path.name
 
 
-def test_a4_switch(tmp_path):
+def test_a4_switch(book, tmp_path):
     result = run_strict_build(
         DOCS,
         tmp_path / "pdf",
@@ -159,3 +401,18 @@ def test_a4_switch(tmp_path):
     assert result.returncode == 0, result.warnings
     with pikepdf.open(tmp_path / "pdf" / "emotional-intimacy-handbook.pdf") as pdf:
         assert page_size(pdf) == A4
+    # Worksheets for two still hold both partners' fields side by side.
+    for exercise in EXERCISES:
+        who, prompts = exercise_card(book, exercise)
+        with pikepdf.open(tmp_path / "pdf" / "handouts" / f"{exercise}.pdf") as pdf:
+            assert page_size(pdf) == A4
+            check_answer_fields(
+                fields_of(pdf),
+                prefix=exercise,
+                who=who,
+                prompts=prompts,
+                page_width=A4[0],
+            )
+    with pikepdf.open(tmp_path / "pdf" / "handouts" / "six-week-path.pdf") as pdf:
+        assert page_size(pdf) == A4
+        assert len([f for f in fields_of(pdf) if f.FT == "/Btn"]) == len(PATH_WEEKS)
