@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import http.client
 import http.server
 import json
 import os
@@ -46,7 +47,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
 from functools import partial
@@ -702,7 +702,9 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", errors="replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    # OSError covers refused and reset connections and timeouts; an
+    # HTTPException is a page read while Sphinx was rewriting it.
+    except (OSError, http.client.HTTPException):
         return None
 
 
@@ -832,8 +834,8 @@ def measure_preview(work: Path, poll: float = 0.05, timeout: float = 60.0) -> di
             result["rebuild_done_seconds"].append(round(finished, 3))
             # The next save waits until this rebuild has finished.
             server.wait_until_quiet(quiet=0.5, timeout=120)
-    except RuntimeError as error:
-        result = {"skipped": str(error), "seconds": seconds}
+    except (RuntimeError, OSError) as error:
+        result = {"skipped": f"{type(error).__name__}: {error}", "seconds": seconds}
     finally:
         try:
             if server:
@@ -957,15 +959,25 @@ def page_weights(base: str, chromium: str, pages: list[str]) -> list[dict]:
 
 
 def lighthouse_cli() -> Path | str:
-    """Lighthouse's CLI under .nox/lighthouse (installed from npm once), or
-    why it cannot run."""
-    prefix = ROOT / ".nox" / "lighthouse"
-    cli = prefix / "node_modules" / "lighthouse" / "cli" / "index.js"
-    if cli.exists():
-        return cli
+    """Lighthouse's CLI at the pinned version, or why it cannot run.
+
+    The copy the tests session installs from requirements/npm is used where
+    it is the pinned version; otherwise one is installed from npm once, into
+    .nox/lighthouse.
+    """
+    version = LIGHTHOUSE.split("@")[1]
+    cli = Path("node_modules") / "lighthouse" / "cli" / "index.js"
+    for prefix in (ROOT / "requirements" / "npm", ROOT / ".nox" / "lighthouse"):
+        package = prefix / "node_modules" / "lighthouse" / "package.json"
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(package.read_text())["version"] == version:
+                return prefix / cli
+    if not shutil.which("node"):
+        return "no Node.js on this machine"
     npm = shutil.which("npm")
-    if not npm or not shutil.which("node"):
-        return "no Node.js/npm on this machine"
+    if not npm:
+        return "no npm on this machine to install Lighthouse with"
+    prefix = ROOT / ".nox" / "lighthouse"
     install = subprocess.run(
         [
             npm,
@@ -981,9 +993,9 @@ def lighthouse_cli() -> Path | str:
         text=True,
         check=False,
     )
-    if install.returncode or not cli.exists():
+    if install.returncode or not (prefix / cli).exists():
         return f"npm could not install {LIGHTHOUSE}: {install.stderr.strip()[-200:]}"
-    return cli
+    return prefix / cli
 
 
 def lighthouse(base: str, chromium: str, pages: dict[str, str]) -> dict:
