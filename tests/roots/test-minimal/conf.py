@@ -10,6 +10,7 @@ extensions = [  # noqa: F405
     "page_assets",
     "citations",
     "print_edition",
+    "epub_edition",
     "sphinxext.opengraph",
 ]
 ogp_site_url = handbook_base_url  # noqa: F405
