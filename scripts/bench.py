@@ -416,7 +416,8 @@ def preview_breakdown(preview: dict) -> str:
 
 def run_details(run: dict) -> list[str]:
     lines = [
-        f"Measured {run['when']} on {run['machine']}.",
+        f"Measured {run['when']} on {run['machine']}, "
+        f"from {run.get('source', 'an unknown commit')}.",
         f"Other work on the machine during the run: {run.get('machine_load', '-')}.",
         "",
         *budget_rows(run),
@@ -1125,6 +1126,33 @@ class LoadWatch:
 # -- One run ----------------------------------------------------------------------
 
 
+def source_state() -> str:
+    """The commit measured, and whether the work tree differed from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "docs", "scripts", "pyproject.toml"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "outside a git checkout"
+    if not changed:
+        return f"commit {commit}, no uncommitted change to docs/ or scripts/"
+    return (
+        f"commit {commit} with {len(changed)} uncommitted changes to docs/, "
+        "scripts/ or pyproject.toml (measured as they were)"
+    )
+
+
 def one_run(work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -1133,6 +1161,7 @@ def one_run(work: Path) -> dict:
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
+        "source": source_state(),
     }
     print("bench: live preview", file=sys.stderr, flush=True)
     run["preview"] = measure_preview(work)
