@@ -321,6 +321,7 @@ def readability(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Live preview, build times, page weight and Lighthouse, into build/bench."""
     install_locked(session, "bench")
+    install_npm_tools(session)  # Lighthouse, at the locked version
     session.run("python", "scripts/bench.py", *session.posargs)
 
 
