@@ -962,9 +962,9 @@ def page_weights(base: str, chromium: str, pages: list[str]) -> list[dict]:
 def lighthouse_cli() -> Path | str:
     """Lighthouse's CLI at the pinned version, or why it cannot run.
 
-    The copy the tests session installs from requirements/npm is used where
-    it is the pinned version; otherwise one is installed from npm once, into
-    .nox/lighthouse.
+    The copy that ``nox -s bench`` (and ``nox -s tests``) installs from
+    requirements/npm is used where it is the pinned version; run outside nox,
+    the bench installs one from npm once, into .nox/lighthouse.
     """
     version = LIGHTHOUSE.split("@")[1]
     cli = Path("node_modules") / "lighthouse" / "cli" / "index.js"
