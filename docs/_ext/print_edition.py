@@ -51,12 +51,14 @@ Config values:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging as std_logging
 import os
 import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +79,8 @@ from page_limits import inside
 from safety import tel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
@@ -326,10 +330,12 @@ class PrintJob:
 
     docname: str  # the document a warning about this PDF names
     title: str
-    body: str
+    body: str  # "" for a PDF made only of others' pages
     body_class: str
     target: Path
     forms: bool
+    # PDFs whose pages follow this one's own (the bundle, a packet).
+    combine: tuple[Path, ...] = ()
 
 
 class WeasyPrintProblems(std_logging.Handler):
@@ -364,93 +370,137 @@ def local_only_fetcher(roots: tuple[Path, ...]):
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(
-    document: str,
-    *,
-    target: Path,
-    base_url: Path,
-    stylesheet: Path,
-    forms: bool,
-    fetcher: Any,
-) -> list[str]:
-    """Render one HTML document to a tagged PDF/UA-1 file.
+class WeasyPrint:
+    """WeasyPrint for one process: the fetcher, fonts and stylesheet of one
+    group of PDFs, and their problems, each PDF's apart."""
 
-    Returns WeasyPrint's error messages (each distinct one once).
-    """
-    # Imported late: the HTML builds never need WeasyPrint.
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    def __init__(self, *, base_url: str, stylesheet: str, roots: tuple[str, ...]):
+        # Imported late: the HTML builds never need WeasyPrint.
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fonts = FontConfiguration()  # without it, @font-face rules are ignored
-    problems = WeasyPrintProblems()
-    weasy_logger = std_logging.getLogger("weasyprint")
-    weasy_logger.addHandler(problems)
-    weasy_logger.propagate = False
-    try:
-        HTML(string=document, base_url=str(base_url), url_fetcher=fetcher).write_pdf(
+        self.base_url = base_url
+        self.fetcher = local_only_fetcher(tuple(Path(root) for root in roots))
+        self.fonts = FontConfiguration()  # without it, @font-face is ignored
+        with self.problems() as found:
+            self.stylesheet = CSS(
+                filename=stylesheet, font_config=self.fonts, url_fetcher=self.fetcher
+            )
+        # Reported with the group's first PDF.
+        self.stylesheet_problems = found
+
+    @contextmanager
+    def problems(self):
+        """Collect WeasyPrint's errors while the block runs (each once)."""
+        handler = WeasyPrintProblems()
+        weasy_logger = std_logging.getLogger("weasyprint")
+        weasy_logger.addHandler(handler)
+        weasy_logger.propagate = False
+        messages: list[str] = []
+        try:
+            yield messages
+        finally:
+            weasy_logger.removeHandler(handler)
+            messages.extend(dict.fromkeys(handler.messages))
+
+    def layout(self, document: str, *, forms: bool) -> Any:
+        from weasyprint import HTML
+
+        return HTML(
+            string=document, base_url=self.base_url, url_fetcher=self.fetcher
+        ).render(
+            font_config=self.fonts,
+            stylesheets=[self.stylesheet],
+            pdf_variant="pdf/ua-1",
+            pdf_forms=forms,
+        )
+
+    def write(self, laid_out: Any, target: str, *, forms: bool) -> None:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        laid_out.write_pdf(
             target,
-            font_config=fonts,
-            stylesheets=[
-                CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
-            ],
             pdf_variant="pdf/ua-1",
             pdf_forms=forms,
             # Same input, same file: no random identifier.
             pdf_identifier=b"emotional-intimacy-handbook",
             custom_metadata=True,
         )
-    finally:
-        weasy_logger.removeHandler(problems)
-    return list(dict.fromkeys(problems.messages))
 
 
-def render_in_worker(
-    document: str,
-    target: str,
+def render_group(
+    documents: list[tuple[str, str, bool]],
+    combined: list[tuple[str, str, str, list[int]]],
+    *,
     base_url: str,
     stylesheet: str,
-    forms: bool,
     roots: tuple[str, ...],
-) -> list[str]:
-    """``render_pdf`` in a worker process: plain strings in, WeasyPrint's
-    problems out (a fetcher does not cross a process boundary)."""
-    return render_pdf(
-        document,
-        target=Path(target),
-        base_url=Path(base_url),
-        stylesheet=Path(stylesheet),
-        forms=forms,
-        fetcher=local_only_fetcher(tuple(Path(root) for root in roots)),
-    )
+) -> list[list[str]]:
+    """Render one group of PDFs in one process; return each one's problems.
+
+    ``documents`` are (HTML, target, forms): each is laid out once and
+    written to its target. ``combined`` are (title, cover HTML or "",
+    target, indexes into ``documents``): a PDF of the cover's pages, then the
+    pages of those documents, as laid out already (WeasyPrint's documented
+    way to combine documents), so the bundle of worksheets and the packets
+    cost no second layout. Plain strings in and out: this runs in a worker
+    process, and builds its own fetcher.
+    """
+    weasy = WeasyPrint(base_url=base_url, stylesheet=stylesheet, roots=roots)
+    results: list[list[str]] = []
+    laid_out = []
+    for index, (document, target, forms) in enumerate(documents):
+        with weasy.problems() as problems:
+            page_set = weasy.layout(document, forms=forms)
+            weasy.write(page_set, target, forms=forms)
+        laid_out.append(page_set)
+        results.append((weasy.stylesheet_problems if index == 0 else []) + problems)
+    for title, cover, target, indexes in combined:
+        with weasy.problems() as problems:
+            first = weasy.layout(cover, forms=True) if cover else laid_out[indexes[0]]
+            pages = (first.pages if cover else []) + [
+                page for i in indexes for page in laid_out[i].pages
+            ]
+            whole = first.copy(pages)
+            # The first document's metadata, with this PDF's own title.
+            whole.metadata = copy.copy(first.metadata)
+            whole.metadata.title = title
+            weasy.write(whole, target, forms=True)
+        results.append(problems)
+    return results
 
 
 def render_all(
-    documents: list[tuple[PrintJob, str]],
+    groups: list[
+        tuple[list[tuple[str, str, bool]], list[tuple[str, str, str, list[int]]]]
+    ],
     *,
     base_url: Path,
     stylesheet: Path,
     roots: tuple[Path, ...],
     workers: int,
-) -> list[list[str]]:
-    """Render every document; return each one's problems, in the given order.
+) -> list[list[list[str]]]:
+    """Render every group, one process a core; return the problems of each
+    group, in the order given (the order of the log, whoever finishes first).
 
-    The largest documents start first, so that the handbook (a third of the
+    The largest groups start first, so that the handbook (a third of the
     work) does not start last and leave the other cores idle.
     """
-    arguments = [
-        (document, str(job.target), str(base_url), str(stylesheet), job.forms)
-        for job, document in documents
-    ]
-    root_names = tuple(str(root) for root in roots)
-    if workers == 1 or len(documents) < 2:
-        return [render_in_worker(*args, root_names) for args in arguments]
-    order = sorted(range(len(arguments)), key=lambda i: -len(arguments[i][0]))
-    with ProcessPoolExecutor(max_workers=min(workers, len(arguments))) as pool:
-        futures = {
-            i: pool.submit(render_in_worker, *arguments[i], root_names) for i in order
-        }
-        return [futures[i].result() for i in range(len(arguments))]
+    settings = {
+        "base_url": str(base_url),
+        "stylesheet": str(stylesheet),
+        "roots": tuple(str(root) for root in roots),
+    }
+    if workers == 1 or len(groups) < 2:
+        return [render_group(*group, **settings) for group in groups]
+
+    def size(index: int) -> int:
+        documents, combined = groups[index]
+        return sum(len(d[0]) for d in documents) + sum(len(c[1]) for c in combined)
+
+    order = sorted(range(len(groups)), key=size, reverse=True)
+    with ProcessPoolExecutor(max_workers=min(workers, len(groups))) as pool:
+        futures = {i: pool.submit(render_group, *groups[i], **settings) for i in order}
+        return [futures[i].result() for i in range(len(groups))]
 
 
 class PrintEditionBuilder(SingleFileHTMLBuilder):
@@ -626,14 +676,18 @@ class PrintEdition:
                 )
             )
         if worksheets:
+            # Made of the worksheets' own pages: each keeps its page numbers.
             jobs.append(
                 PrintJob(
                     "exercises/index",
                     str(_("All Worksheets · {site}")).format(site=meta.title),
-                    self.framed("\n".join(worksheets.values())),
+                    "",
                     "handout bundle",
                     pdf_dir / "handouts" / BUNDLE_PDF,
                     True,
+                    combine=tuple(
+                        pdf_dir / "handouts" / f"{i}.pdf" for i in worksheets
+                    ),
                 )
             )
 
@@ -705,22 +759,16 @@ class PrintEdition:
         return jobs
 
     def packet_jobs(self, pdf_dir: Path) -> list[PrintJob]:
-        """Each packet of ``handbook_packets``: a cover, then its worksheets,
-        every field and id prefixed with the packet's name."""
+        """Each packet of ``handbook_packets``: a cover, then the pages of its
+        worksheets. A worksheet is in a packet once (packets.py), so the
+        field names (the exercise's id and the prompt's number) are unique
+        in it: fields of one name in one PDF would be one field."""
         by_id = {data["id"]: docname for docname, data in self.exercises.items()}
         jobs = []
         for name, title, exercise_ids in packet_contents(
             self.config.handbook_packets, set(by_id)
         ):
             parts = [self.by_docname[by_id[i]] for i in exercise_ids]
-            sheets = []
-            for exercise_id, part in zip(exercise_ids, parts, strict=True):
-                # The ids are the book's, unique as long as no worksheet is in
-                # a packet twice (packets.py warns); the field names carry the
-                # packet's name too, so that they are unique wherever a filled
-                # worksheet is copied.
-                sheet = self.worksheet(part, field_prefix=f"{name}-{exercise_id}")
-                sheets.append(to_html(sheet))
             cover = self.render(
                 "packet-cover.html",
                 packet_title=title,
@@ -739,33 +787,77 @@ class PrintEdition:
                     str(_("{title} · Worksheet Packet · {site}")).format(
                         title=title, site=self.meta.title
                     ),
-                    self.framed(cover + "\n".join(sheets)),
+                    self.framed(cover),
                     "handout packet",
                     pdf_dir / "packets" / f"{name}.pdf",
                     True,
+                    combine=tuple(
+                        pdf_dir / "handouts" / f"{i}.pdf" for i in exercise_ids
+                    ),
                 )
             )
         return jobs
+
+
+def render_groups(
+    jobs: list[PrintJob], document: Callable[[PrintJob], str]
+) -> list[tuple[list[tuple[str, str, bool]], list[tuple[str, str, str, list[int]]]]]:
+    """The jobs as groups for ``render_group``, with the job of each result.
+
+    A PDF made of others' pages is in one group with them (laid-out pages
+    stay in their process); every other PDF is a group of its own.
+    """
+    members = {target for job in jobs for target in job.combine}
+    own = [job for job in jobs if job.target in members]
+    index = {job.target: i for i, job in enumerate(own)}
+    together = (
+        [(document(job), str(job.target), job.forms) for job in own],
+        [
+            (
+                job.title,
+                document(job) if job.body else "",
+                str(job.target),
+                [index[target] for target in job.combine],
+            )
+            for job in jobs
+            if job.combine
+        ],
+    )
+    groups = [
+        ([(document(job), str(job.target), job.forms)], [])
+        for job in jobs
+        if job.target not in members and not job.combine
+    ]
+    return ([together] if own else []) + groups
 
 
 def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
     """Render every PDF of the print edition and return their paths.
 
     A problem WeasyPrint reports (a broken anchor, a missing font) becomes a
-    warning naming the document, so ``-W`` fails the build.
+    warning naming the document, so ``-W`` fails the build; warnings come in
+    the order of the jobs, whichever process finishes first.
     """
     edition = PrintEdition(builder)
     jobs = edition.jobs(pdf_dir)
+    missing = {t for job in jobs for t in job.combine} - {job.target for job in jobs}
+    if missing:
+        raise ValueError(f"combined PDFs of no job: {sorted(map(str, missing))}")
+    groups = render_groups(jobs, edition.document)
     workers = builder.config.handbook_print_workers or os.cpu_count() or 1
     results = render_all(
-        [(job, edition.document(job)) for job in jobs],
+        groups,
         base_url=Path(builder.srcdir),
         stylesheet=Path(builder.srcdir) / builder.config.handbook_print_css,
         roots=(Path(builder.srcdir), Path(builder.outdir)),
         workers=workers,
     )
-    for job, problems in zip(jobs, results, strict=True):
-        for problem in problems:
+    problems_of: dict[str, list[str]] = {}
+    for (documents, combined), problems in zip(groups, results, strict=True):
+        targets = [d[1] for d in documents] + [c[2] for c in combined]
+        problems_of.update(zip(targets, problems, strict=True))
+    for job in jobs:
+        for problem in problems_of[str(job.target)]:
             logger.warning(
                 "%s: %s",
                 job.target.name,
