@@ -297,7 +297,9 @@ class PrintMetadata:
     base_url: str
     licence: dict[str, str]  # name, url
     crisis: dict[str, str]  # see handbook_crisis in conf.py
-    edition: dt.datetime
+    edition: dt.datetime  # the PDFs' own dates (byte-identical rebuilds)
+    edition_date: dt.date  # the edition printed on the cover (edition.py)
+    version: str  # the edition's version, Sphinx's ``release``
     paper: str
     language: str  # Sphinx's ``language``, for dates and messages
     lang: str  # the document's language tag, like en-US
@@ -314,12 +316,11 @@ class PrintMetadata:
             "licence_link_text": self.licence["url"].split("://", 1)[-1].rstrip("/"),
             "crisis": self.crisis,
             "crisis_tel": {key: tel(value) for key, value in self.crisis.items()},
-            "edition_year": self.edition.year,
+            "edition_year": self.edition_date.year,
+            "edition_version": self.version,
+            # As the site's footer writes it (site_metadata.py).
             "edition_month": babel.dates.format_date(
-                self.edition.date(), format="MMMM y", locale=self.language
-            ),
-            "edition_date": babel.dates.format_date(
-                self.edition.date(), format="long", locale=self.language
+                self.edition_date, format="MMMM y", locale=self.language
             ),
         }
 
@@ -533,6 +534,7 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
     config = builder.config
     author = config.handbook_author
     name = author.get("name", config.author)
+    edition = edition_time(Path(builder.srcdir))
     return PrintMetadata(
         title=config.handbook_site_name,
         author=f"{name}, {author.get('credential', '')}".strip(", "),
@@ -542,7 +544,9 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
         base_url=config.handbook_base_url,
         licence=dict(config.handbook_licence),
         crisis=dict(config.handbook_crisis),
-        edition=edition_time(Path(builder.srcdir)),
+        edition=edition,
+        edition_date=config.handbook_edition_date or edition.date(),
+        version=config.release,
         paper=config.handbook_paper_size,
         language=config.language or "en",
         lang=config.handbook_locale.replace("_", "-"),
