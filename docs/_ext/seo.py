@@ -438,6 +438,31 @@ def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
     )
 
 
+SITEMAP_URL = re.compile(r"<url>.*?</url>", re.S)
+
+
+def sitemap_in_order(xml: str) -> str:
+    """The sitemap with its <url> entries sorted by address."""
+    entries = SITEMAP_URL.findall(xml)
+    if not entries:
+        return xml
+    start, end = xml.index(entries[0]), xml.rindex(entries[-1]) + len(entries[-1])
+    return xml[:start] + "".join(sorted(entries)) + xml[end:]
+
+
+def sort_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """Workaround: sphinx-sitemap 2.9 writes the pages in the order the
+    parallel writers finished them, so two builds of one commit differ. The
+    entries are sorted here, once it has written the file (README,
+    "Workarounds and upstream reports")."""
+    path = Path(app.outdir, app.config.sitemap_filename)
+    if exception is None and app.builder.name == "html" and path.is_file():
+        xml = path.read_text(encoding="utf-8")
+        ordered = sitemap_in_order(xml)
+        if ordered != xml:
+            path.write_text(ordered, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("site_metadata")
     app.setup_extension("page_metadata")
@@ -447,6 +472,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-check-consistency", check_book)
     app.connect("html-page-context", add_page_tags)
     app.connect("build-finished", write_robots_txt)
+    # After sphinx-sitemap (priority 500) has written the sitemap.
+    app.connect("build-finished", sort_sitemap, priority=600)
     return {
         "version": "1.0",
         "env_version": 1,
