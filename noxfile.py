@@ -87,28 +87,8 @@ def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) 
     staging.rename(outdir)
 
 
-# What a session's Python has installed, and the values of its environment
-# markers (to read a universal lock for that Python).
-PROBE = """
-import json, os, platform, sys
-from importlib.metadata import distributions
-print(json.dumps({
-    "installed": {d.metadata["Name"]: d.version for d in distributions()},
-    "environment": {
-        "implementation_name": sys.implementation.name,
-        "implementation_version": platform.python_version(),
-        "os_name": os.name,
-        "platform_machine": platform.machine(),
-        "platform_python_implementation": platform.python_implementation(),
-        "platform_release": platform.release(),
-        "platform_system": platform.system(),
-        "platform_version": platform.version(),
-        "python_full_version": platform.python_version(),
-        "python_version": ".".join(platform.python_version_tuple()[:2]),
-        "sys_platform": sys.platform,
-    },
-}))
-"""
+# Prints what a session's Python has installed and its environment markers.
+PROBE = ROOT / "scripts" / "environment_probe.py"
 
 
 def install_locked(session: nox.Session, name: str) -> None:
@@ -119,7 +99,7 @@ def install_locked(session: nox.Session, name: str) -> None:
     session.install("--require-hashes", "--no-deps", "-r", str(lock))
     if session.virtualenv.venv_backend == "none":
         return
-    output = session.run("python", "-c", PROBE, silent=True)
+    output = session.run("python", str(PROBE), silent=True)
     if not output:  # nox --install-only runs no commands
         return
     probe = json.loads(output.strip().splitlines()[-1])
