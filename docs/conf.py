@@ -140,6 +140,7 @@ extensions = [
     "site_metadata",
     "page_metadata",
     "exercises",
+    "packets",  # therapists' worksheet packets (handbook_packets, below)
     "consultation",
     "safety",
     "seo",
@@ -325,7 +326,8 @@ handbook_paper_size = os.environ.get("HANDBOOK_PAPER", "letter")  # or "a4"
 
 # Worksheet packets for therapists: each becomes build/pdf/packets/<name>.pdf,
 # a cover page and the fillable worksheets of the listed exercises (by their
-# ``:id:``), in this order. To add a packet, add an entry like these.
+# ``:id:``), in this order, and the "For Therapists" page lists it with its
+# download link ({packet-list}). To add a packet, add an entry like these.
 handbook_packets = {
     "first-sessions": {
         "title": "First Sessions",

@@ -56,8 +56,11 @@ def build_book(out: Path, extra: list[str]) -> int:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
+    # One environment for the three builders: the pages are read once, by the
+    # first build, and the others reuse what it read (no extension reads a
+    # page differently for another builder; they differ only when writing).
+    doctrees = out / ".doctrees" / "book"
     for builder, folder in STEPS:
-        doctrees = out / ".doctrees" / builder
         code = build_main(
             [
                 *STRICT,

@@ -24,6 +24,7 @@ not https or lacks its closing slash raises ``ConfigError``.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import babel.dates
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
 STR = frozenset({str})
 CONFIG_VALUES: dict[str, tuple[Any, frozenset]] = {
     "handbook_site_name": ("", STR),
@@ -107,6 +109,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         app.add_config_value(name, default, "env", types=types)
     app.connect("config-inited", check_site_block)
     app.connect("config-inited", edition_context)
+    # Translations of what the extensions mark with _() (domain "handbook",
+    # extracted by nox -s gettext into handbook.pot): docs/locales/<lang>/
+    # LC_MESSAGES/handbook.mo, once a language is added.
+    app.add_message_catalog("handbook", str(LOCALES))
     return {
         "version": "1.0",
         "env_version": 1,
