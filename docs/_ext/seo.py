@@ -455,8 +455,9 @@ def sort_sitemap(app: Sphinx, exception: Exception | None) -> None:
     parallel writers finished them, so two builds of one commit differ. The
     entries are sorted here, once it has written the file (README,
     "Workarounds and upstream reports")."""
-    path = Path(app.outdir, app.config.sitemap_filename)
-    if exception is None and app.builder.name == "html" and path.is_file():
+    name = getattr(app.config, "sitemap_filename", "")  # without sphinx-sitemap: ""
+    path = Path(app.outdir, name)
+    if exception is None and app.builder.name == "html" and name and path.is_file():
         xml = path.read_text(encoding="utf-8")
         ordered = sitemap_in_order(xml)
         if ordered != xml:
