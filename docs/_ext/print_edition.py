@@ -86,8 +86,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 _ = get_translation("handbook")
-# WeasyPrint reports each rendering step at INFO level; only problems matter.
-std_logging.getLogger("weasyprint.progress").setLevel(std_logging.WARNING)
 
 # The print templates (``print/*.html``) ship beside this module; a project's
 # own ``templates_path`` may override any of them.
@@ -392,16 +390,25 @@ class WeasyPrint:
 
     @contextmanager
     def problems(self):
-        """Collect WeasyPrint's errors while the block runs (each once)."""
+        """Collect WeasyPrint's errors while the block runs (each once).
+
+        For the block only, WeasyPrint's log goes to the collector alone (not
+        to the process's other handlers) and its progress messages (INFO)
+        are not produced; both settings are put back afterwards."""
         handler = WeasyPrintProblems()
         weasy_logger = std_logging.getLogger("weasyprint")
+        progress = std_logging.getLogger("weasyprint.progress")
+        saved = weasy_logger.propagate, progress.level
         weasy_logger.addHandler(handler)
         weasy_logger.propagate = False
+        progress.setLevel(std_logging.WARNING)
         messages: list[str] = []
         try:
             yield messages
         finally:
             weasy_logger.removeHandler(handler)
+            weasy_logger.propagate, level = saved
+            progress.setLevel(level)
             messages.extend(dict.fromkeys(handler.messages))
 
     def layout(self, document: str, *, forms: bool) -> Any:
