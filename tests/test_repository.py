@@ -252,3 +252,24 @@ def test_the_issue_form_has_the_page_field_and_asks_about_safety():
     template = (ROOT / ".github/pull_request_template.md").read_text()
     assert "Does it touch safety information?" in template
     assert "nox -s tests" not in template  # CI is the judge, not a laptop
+
+
+def test_ci_runs_the_readmes_test_command_word_for_word():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^(python3 -m pip install .*-s tests)\s", readme, re.M).group(
+        1
+    )
+    assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert "--require-hashes -r requirements/nox.txt" in command
+
+
+def test_the_readme_lists_every_nox_session():
+    sessions = re.findall(
+        r"^@nox\.session\ndef (\w+)\(", (ROOT / "noxfile.py").read_text(), re.M
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(sessions) >= 12
+    for name in sessions:
+        assert re.search(rf"^\| `{name}`", readme, re.M), (
+            f"nox -s {name} is not in the README"
+        )
