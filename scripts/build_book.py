@@ -20,31 +20,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))
+from edition import commit_epoch  # noqa: E402
+
 # Strict: -n reports every broken reference, -W makes warnings errors,
 # --keep-going lists all of them first; -j auto reads pages in parallel.
 STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 # (builder, folder) in the order they run.
 STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
-
-
-def commit_epoch(where: Path) -> str:
-    """The last commit's time in seconds, or "" outside a git checkout."""
-    try:
-        return subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=where,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
 
 
 def build_book(out: Path, extra: list[str]) -> int:

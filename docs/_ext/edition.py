@@ -28,17 +28,26 @@ def _git(root: Path, *args: str) -> str:
         return ""
 
 
+def commit_epoch(root: Path) -> str:
+    """The last commit's time in seconds, or "" outside a git checkout."""
+    return _git(root, "log", "-1", "--format=%ct")
+
+
+def edition_time(root: Path) -> dt.datetime:
+    """The time of this edition's files (the PDFs' dates, the EPUB's
+    entries): SOURCE_DATE_EPOCH, else the last commit. Outside a git
+    checkout and without SOURCE_DATE_EPOCH a build still works, but two
+    builds are no longer byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(root)
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+
+
 def edition(root: Path, fallback_version: str) -> tuple[str, dt.date]:
     """(version, date) of the edition being built from ``root``."""
     described = _git(root, "describe", "--tags", "--match", "v[0-9]*", "--long")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git(
-        root, "log", "-1", "--format=%ct"
-    )
-    date = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        if epoch
-        else dt.datetime.now(dt.UTC).date()
-    )
+    date = edition_time(root).date()
     if not described:
         return fallback_version, date
     # v1.1.0-3-gabc1234: the tag, the commits since it, the commit.

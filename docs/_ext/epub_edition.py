@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from print_edition import edition_time
+from edition import edition_time
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

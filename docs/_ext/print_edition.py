@@ -56,7 +56,6 @@ import datetime as dt
 import logging as std_logging
 import os
 import shutil
-import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,6 +74,7 @@ from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+from edition import edition_time
 from page_limits import inside
 from safety import tel
 
@@ -111,27 +111,6 @@ class BookPart:
     docname: str
     title: str
     element: Any  # an lxml <section>
-
-
-def edition_time(srcdir: Path) -> dt.datetime:
-    """The time printed in the PDFs: SOURCE_DATE_EPOCH, else the last commit."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        try:
-            epoch = subprocess.run(
-                ["git", "log", "-1", "--format=%ct"],
-                cwd=srcdir,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            epoch = ""
-    if not epoch:
-        # Outside a git checkout and without SOURCE_DATE_EPOCH: a build still
-        # works, but two builds are no longer byte-identical.
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
 
 def split_book(body: str) -> list[BookPart]:
