@@ -273,3 +273,10 @@ def test_the_readme_lists_every_nox_session():
         assert re.search(rf"^\| `{name}`", readme, re.M), (
             f"nox -s {name} is not in the README"
         )
+
+
+def test_the_readmes_module_table_matches_docs_ext():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(\w+)\.py` \|", readme, re.M))
+    present = {path.stem for path in (DOCS / "_ext").glob("*.py")}
+    assert listed == present
