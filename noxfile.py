@@ -25,7 +25,6 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import locked  # noqa: E402
-from build_book import commit_epoch  # noqa: E402
 
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
@@ -53,39 +52,6 @@ nox.options.sessions = ["build"]
 nox.options.default_venv_backend = "venv"
 # Reuse environments between runs; a changed pin reinstalls (session.install).
 nox.options.reuse_venv = "yes"
-
-# Every build is strict: -n (nitpicky) reports every broken reference, -W
-# turns warnings into errors, --keep-going lists all of them before failing,
-# and -j auto reads the pages in parallel.
-# -q: only warnings and errors, none of the tools' progress chatter.
-STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
-
-
-def sphinx_build(session: nox.Session, builder: str, outdir: Path, *extra: str) -> None:
-    """Build into a staging folder; replace ``outdir`` only on success.
-
-    A failed build leaves the last good output where it was.
-    """
-    staging = outdir.with_name(f".{outdir.name}-staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    # Dated from the last commit (the PDFs' edition, the EPUB's date), so
-    # that two builds of one commit are byte-identical.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
-    session.run(
-        "sphinx-build",
-        *STRICT,
-        "-b",
-        builder,
-        "-d",
-        str(BUILD / ".doctrees" / builder),
-        str(DOCS),
-        str(staging),
-        *extra,
-        env={"SOURCE_DATE_EPOCH": epoch} if epoch else {},
-    )
-    shutil.rmtree(outdir, ignore_errors=True)
-    staging.rename(outdir)
-
 
 # Prints what a session's Python has installed and its environment markers.
 PROBE = ROOT / "scripts" / "environment_probe.py"
@@ -120,16 +86,6 @@ def paper_override(session: nox.Session) -> list[str]:
     return ["-D", f"handbook_paper_size={sizes[-1].lower()}"] if sizes else []
 
 
-def build_pdf(session: nox.Session) -> None:
-    sphinx_build(session, "print", BUILD / "pdf", *paper_override(session))
-
-
-def build_epub(session: nox.Session) -> None:
-    sphinx_build(session, "epub", BUILD / "epub")
-    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(BUILD / "epub" / "emotional-intimacy-handbook.epub", BUILD / "pdf")
-
-
 NPM_TOOLS = REQUIREMENTS / "npm"
 
 
@@ -147,6 +103,13 @@ def install_npm_tools(session: nox.Session) -> None:
             str(NPM_TOOLS),
             external=True,
         )
+
+
+def build_one(session: nox.Session, builder: str, *extra: str) -> None:
+    """One of the builds of scripts/build_book.py, published on success."""
+    session.run(
+        "python", "scripts/build_book.py", str(BUILD), "--only", builder, *extra
+    )
 
 
 @nox.session
@@ -175,21 +138,22 @@ def release(session: nox.Session) -> None:
 def html(session: nox.Session) -> None:
     """Build only the website, into build/html."""
     install_book(session)
-    sphinx_build(session, "html", BUILD / "html")
+    build_one(session, "html")
 
 
 @nox.session
 def pdf(session: nox.Session) -> None:
-    """Build only the PDFs (handbook, chapters, handouts), into build/pdf."""
+    """Build only the PDFs (handbook, chapters, handouts, packets), into
+    build/pdf."""
     install_book(session)
-    build_pdf(session)
+    build_one(session, "print", *paper_override(session))
 
 
 @nox.session
 def epub(session: nox.Session) -> None:
-    """Build only the EPUB, into build/epub (and a copy in build/pdf)."""
+    """Build only the EPUB, into build/epub."""
     install_book(session)
-    build_epub(session)
+    build_one(session, "epub")
 
 
 @nox.session

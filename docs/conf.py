@@ -198,8 +198,6 @@ html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
 html_context = {
     "handbook_crisis": handbook_crisis,
-    "handbook_base_url": handbook_base_url,
-    "handbook_repository_url": handbook_repository_url.rstrip("/"),
     "handbook_licence": handbook_licence,
     "handbook_favicon_svg": (DOCS / "_static" / "images" / "favicon.svg")
     .read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Usage (``nox -s build`` runs this; the benchmark runs it into its own folder)::
 
-    python scripts/build_book.py [OUT] [-D name=value ...]
+    python scripts/build_book.py [OUT] [--only html|print|epub] [-D name=value ...]
 
 Every build goes into one staging folder, ``OUT/.staging``: the website, the
 print edition, the EPUB, and the copies of the PDFs and the EPUB that the
@@ -18,6 +18,7 @@ commit are byte-identical. Arguments after OUT go to every sphinx-build.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -35,8 +36,9 @@ STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
 
 
-def build_book(out: Path, extra: list[str]) -> int:
-    """Build everything into ``out/.staging``; publish only if all succeeded."""
+def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
+    """Build everything (or the ``only`` builder: html, print or epub) into
+    ``out/.staging``; publish only if all succeeded."""
     from sphinx.cmd.build import build_main
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
@@ -48,7 +50,8 @@ def build_book(out: Path, extra: list[str]) -> int:
     # first build, and the others reuse what it read (no extension reads a
     # page differently for another builder; they differ only when writing).
     doctrees = out / ".doctrees" / "book"
-    for builder, folder in STEPS:
+    steps = [(b, f) for b, f in STEPS if only in (None, b)]
+    for builder, folder in steps:
         code = build_main(
             [
                 *STRICT,
@@ -68,10 +71,11 @@ def build_book(out: Path, extra: list[str]) -> int:
                 file=sys.stderr,
             )
             return code
-    for epub in (staging / "epub").glob("*.epub"):
-        shutil.copy2(epub, staging / "pdf" / epub.name)
-    shutil.copytree(staging / "pdf", staging / "html" / "downloads")
-    for _, folder in STEPS:
+    if only is None:  # the site carries the PDFs and the EPUB it links to
+        for epub in (staging / "epub").glob("*.epub"):
+            shutil.copy2(epub, staging / "pdf" / epub.name)
+        shutil.copytree(staging / "pdf", staging / "html" / "downloads")
+    for _, folder in steps:
         shutil.rmtree(out / folder, ignore_errors=True)
         (staging / folder).rename(out / folder)
     staging.rmdir()
@@ -79,12 +83,21 @@ def build_book(out: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv and not argv[0].startswith("-") else ROOT / "build"
-    extra = argv[1:] if argv and not argv[0].startswith("-") else argv
-    code = build_book(out.resolve(), extra)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "build"))
+    parser.add_argument(
+        "--only",
+        choices=[builder for builder, _ in STEPS],
+        help="build and publish only this one (the html, pdf and epub sessions)",
+    )
+    args, extra = parser.parse_known_args(argv)
+    out = Path(args.out)
+    code = build_book(out.resolve(), extra, args.only)
     if code == 0:
-        print(f"Website: {out / 'html' / 'index.html'}")
-        print(f"PDFs and EPUB: {out / 'pdf'}")
+        print(
+            f"Built into {out}: "
+            + ", ".join(f for b, f in STEPS if args.only in (None, b))
+        )
     return code
 
 

@@ -61,7 +61,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from safety import safety_box
+from safety import STANDARD_OPTIONS, safety_box
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -107,12 +107,7 @@ class ExercisePartDirective(SphinxDirective):
     """One part of an exercise: steps, prompts or when not to use it."""
 
     has_content = True
-    # Declared, so that an unknown option is an error naming the file and
-    # line (with no options declared, MyST prints an option line as text).
-    option_spec: ClassVar[dict[str, Any]] = {
-        "class": directives.class_option,
-        "name": directives.unchanged,
-    }
+    option_spec: ClassVar[dict[str, Any]] = STANDARD_OPTIONS
     kind: ClassVar[str]
 
     def run(self) -> list[nodes.Node]:
@@ -303,10 +298,7 @@ class PhraseDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, Any]] = {
-        "class": directives.class_option,
-        "name": directives.unchanged,
-    }
+    option_spec: ClassVar[dict[str, Any]] = STANDARD_OPTIONS
 
     def run(self) -> list[nodes.Node]:
         card = nodes.container(classes=["phrase-card", *self.options.get("class", [])])
@@ -328,6 +320,7 @@ class ExerciseIndexDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {}
 
     def run(self) -> list[nodes.Node]:
+        note_exercise_list(self.env, self.env.docname)
         return [exercise_index()]
 
 
@@ -340,8 +333,21 @@ def env_exercises(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
     return env.handbook_exercises
 
 
+def exercise_lists(env: BuildEnvironment) -> set[str]:
+    """Pages that list exercises by title (the index, the packet list): they
+    are written anew whenever an exercise changes."""
+    if not hasattr(env, "handbook_exercise_lists"):
+        env.handbook_exercise_lists = set()
+    return env.handbook_exercise_lists
+
+
+def note_exercise_list(env: BuildEnvironment, docname: str) -> None:
+    exercise_lists(env).add(docname)
+
+
 def purge_exercises(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     env_exercises(env).pop(docname, None)
+    exercise_lists(env).discard(docname)
 
 
 def merge_exercises(
@@ -350,6 +356,7 @@ def merge_exercises(
     env_exercises(env).update(
         {d: data for d, data in env_exercises(other).items() if d in docnames}
     )
+    exercise_lists(env).update(exercise_lists(other) & set(docnames))
 
 
 def check_exercises(app: Sphinx, env: BuildEnvironment) -> None:
@@ -384,16 +391,14 @@ def pages_to_rewrite(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    """When an exercise changes, its chapter and the index list it anew."""
+    """When an exercise changes, its chapter and every page that lists
+    exercises (the index, the packet list) list it anew."""
     touched = added | changed | removed
     exercises = env_exercises(env)
     if not any(d in exercises or d.startswith("exercises/") for d in touched):
         return []
     chapters = {data["chapter"] for data in exercises.values()}
-    index_pages = {
-        d for d in env.found_docs if d.startswith("exercises/") and d not in exercises
-    }
-    return sorted((chapters | index_pages) & env.found_docs)
+    return sorted((chapters | exercise_lists(env)) & env.found_docs)
 
 
 def book_order(env: BuildEnvironment) -> list[str]:

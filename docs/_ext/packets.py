@@ -46,11 +46,9 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from exercises import ID_PATTERN, env_exercises
+from exercises import ID_PATTERN, env_exercises, note_exercise_list
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
@@ -96,23 +94,13 @@ def packet_problems(name: Any, packet: Any, known_ids: set[str]) -> list[str]:
 def packet_contents(
     packets: dict[str, Any], known_ids: set[str]
 ) -> list[tuple[str, str, list[str]]]:
-    """(name, title, exercise ids) of every well-formed packet, in the order
-    of ``conf.py``; unknown and repeated ids left out (the check warned)."""
-    contents = []
-    for name, packet in packets.items():
-        if not (
-            isinstance(name, str)
-            and ID_PATTERN.match(name)
-            and isinstance(packet, dict)
-            and isinstance(packet.get("title"), str)
-            and packet["title"].strip()
-            and isinstance(packet.get("exercises"), (list, tuple))
-        ):
-            continue
-        ids = list(dict.fromkeys(i for i in packet["exercises"] if i in known_ids))
-        if ids:
-            contents.append((name, packet["title"], ids))
-    return contents
+    """(name, title, exercise ids) of every packet without problems (the
+    others fail the build: check_packets), in the order of ``conf.py``."""
+    return [
+        (name, packet["title"], list(packet["exercises"]))
+        for name, packet in packets.items()
+        if not packet_problems(name, packet, known_ids)
+    ]
 
 
 def conf_location(confdir: Path, name: str) -> str:
@@ -153,9 +141,7 @@ class PacketListDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = packet_list()
         self.set_source_info(node)
-        pages = getattr(self.env, "handbook_packet_pages", set())
-        pages.add(self.env.docname)
-        self.env.handbook_packet_pages = pages
+        note_exercise_list(self.env, self.env.docname)
         return [node]
 
 
@@ -204,33 +190,6 @@ def resolve_packet_lists(app: Sphinx, doctree: nodes.document, docname: str) -> 
         node.replace_self(content.deepcopy())
 
 
-def purge_packet_pages(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, "handbook_packet_pages", set()).discard(docname)
-
-
-def merge_packet_pages(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
-) -> None:
-    pages = getattr(env, "handbook_packet_pages", set())
-    pages |= getattr(other, "handbook_packet_pages", set()) & set(docnames)
-    env.handbook_packet_pages = pages
-
-
-def pages_to_rewrite(
-    app: Sphinx,
-    env: BuildEnvironment,
-    added: set[str],
-    changed: set[str],
-    removed: set[str],
-) -> list[str]:
-    """When an exercise changes (its title), the packet lists are rewritten."""
-    exercises = env_exercises(env)
-    touched = added | changed | removed
-    if not any(d in exercises or d.startswith("exercises/") for d in touched):
-        return []
-    return sorted(getattr(env, "handbook_packet_pages", set()) & env.found_docs)
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("exercises")
     app.add_config_value("handbook_packets", {}, "env", types=frozenset({dict}))
@@ -240,9 +199,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_node(packet_list)
     app.add_directive("packet-list", PacketListDirective)
     app.connect("env-check-consistency", check_packets)
-    app.connect("env-purge-doc", purge_packet_pages)
-    app.connect("env-merge-info", merge_packet_pages)
-    app.connect("env-get-outdated", pages_to_rewrite)
     app.connect("doctree-resolved", resolve_packet_lists)
     return {
         "version": "1.0",

@@ -203,6 +203,7 @@ def write_bylines(app: Sphinx, doctree: nodes.document, fromdocname: str) -> Non
             node.parent.remove(node)
             continue
         html = reader_text.render(
+            app.builder,
             "handbook/byline.html",
             byline_context(app, node["docname"], fromdocname),
         )

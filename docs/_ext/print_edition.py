@@ -65,7 +65,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import babel.dates
-from jinja2 import ChoiceLoader, FileSystemLoader
 from lxml import etree
 from lxml import html as lxml_html
 from packets import packet_contents
@@ -74,6 +73,7 @@ from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 
+import reader_text
 from edition import edition_time
 from page_limits import inside
 from safety import tel
@@ -87,9 +87,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _ = get_translation("handbook")
 
-# The print templates (``print/*.html``) ship beside this module; a project's
-# own ``templates_path`` may override any of them.
-TEMPLATES = Path(__file__).resolve().parent.parent / "_templates"
+# The print templates are ``_templates/print/*.html`` (reader_text.py); a
+# project's own ``templates_path`` may override any of them.
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 HANDBOOK_PDF = "emotional-intimacy-handbook.pdf"
 BUNDLE_PDF = "all-handouts.pdf"
@@ -547,14 +546,6 @@ class PrintEdition:
         self.config = builder.config
         self.meta = print_metadata(builder)
         self.context = self.meta.template_context()
-        # Sphinx's template environment (its translations, filters and the
-        # project's templates_path first), falling back to the templates
-        # beside this module for a project that has none of its own (a
-        # test root).
-        bridge = builder.templates.environment
-        self.templates = bridge.overlay(
-            loader=ChoiceLoader([bridge.loader, FileSystemLoader(TEMPLATES)])
-        )
         self.exercises = builder.env.handbook_exercises
         self.parts = split_book(builder.book_body)
         self.by_docname = {part.docname: part for part in self.parts}
@@ -565,8 +556,8 @@ class PrintEdition:
         }
 
     def render(self, template: str, **context: Any) -> str:
-        return self.templates.get_template(f"print/{template}").render(
-            {**self.context, **context}
+        return reader_text.render(
+            self.builder, f"print/{template}", {**self.context, **context}
         )
 
     def document(self, job: PrintJob) -> str:

@@ -5,50 +5,40 @@ status, the print edition's cover, copyright and safety pages, the handouts'
 footers) live in templates under ``docs/_templates/``, not in Python, so that
 changing a sentence is not a code change. Every sentence is wrapped in
 ``{% trans %}``: Sphinx's gettext builder (``nox -s gettext``) extracts
-templates' messages into ``sphinx.pot``, and at build time they are looked
-up in Sphinx's own catalogue, which takes the translations in
-``locale_dirs`` too. Values are escaped (autoescape).
+templates' messages into ``sphinx.pot``.
 
-The templates are found beside this module (``docs/_templates``) whatever
-the project's ``templates_path``, so that a test project with another theme
-gets the same wording.
+They are rendered with Sphinx's own template environment for the builder
+(its translations, which take ``locale_dirs`` too, and its filters; the
+project's ``templates_path`` first), falling back to the templates beside
+this module, so that a test project with another theme gets the same
+wording. Like Sphinx's own templates, they escape values with ``|e``.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import FileSystemLoader
-from jinja2.sandbox import SandboxedEnvironment
-from sphinx.locale import get_translator
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from sphinx.builders.html import StandaloneHTMLBuilder
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "_templates"
 
 
-def _gettext(message: str) -> str:
-    return get_translator().gettext(message)
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return get_translator().ngettext(singular, plural, n)
-
-
-@functools.cache
-def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATES),
-        extensions=["jinja2.ext.i18n"],
-        autoescape=True,
-        keep_trailing_newline=True,
+@functools.lru_cache(maxsize=4)
+def environment(builder: StandaloneHTMLBuilder) -> Environment:
+    """The builder's template environment, with ``docs/_templates`` as the
+    last place to look (made once per build)."""
+    bridge = builder.templates.environment
+    return bridge.overlay(
+        loader=ChoiceLoader([bridge.loader, FileSystemLoader(TEMPLATES)])
     )
-    # Looked up at render time: the translator is Sphinx's for the build's
-    # language (sphinx.locale.init runs when each build starts).
-    env.install_gettext_callables(_gettext, _ngettext)
-    return env
 
 
-def render(name: str, context: dict[str, Any]) -> str:
+def render(builder: StandaloneHTMLBuilder, name: str, context: dict[str, Any]) -> str:
     """The template ``name`` (relative to ``docs/_templates``), rendered."""
-    return environment().get_template(name).render(context)
+    return environment(builder).get_template(name).render(context)

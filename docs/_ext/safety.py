@@ -56,6 +56,13 @@ _ = get_translation("handbook")
 TEMPLATE = Path(__file__).resolve().parent.parent / "_templates" / "safety"
 
 
+# The options of the handbook's box and card directives, as docutils' own
+# directives have them. Declared, so that an unknown option is an error naming
+# the file and line (with no options declared, MyST prints an option line as
+# part of the text).
+STANDARD_OPTIONS = {"class": directives.class_option, "name": directives.unchanged}
+
+
 def tel(number: str) -> str:
     """The ``tel:`` address of a US number as printed ("1-800-799-7233")."""
     digits = re.sub(r"\D", "", number)
@@ -122,12 +129,7 @@ class SafetyDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    # Declared, so that an unknown option is an error naming the file and
-    # line (with no options declared, MyST prints an option line as text).
-    option_spec: ClassVar[dict[str, object]] = {
-        "class": directives.class_option,
-        "name": directives.unchanged,
-    }
+    option_spec: ClassVar[dict[str, object]] = STANDARD_OPTIONS
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0] if self.arguments else _("If you are not safe")

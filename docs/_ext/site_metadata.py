@@ -96,11 +96,14 @@ def edition_month(config: Config) -> str:
     return babel.dates.format_date(date, "MMMM y", locale=config.language or "en")
 
 
-def edition_context(app: Sphinx, config: Config) -> None:
-    """The edition for the site's footer."""
+def footer_context(app: Sphinx, config: Config) -> None:
+    """What the site's footer shows from the site block, once per build: the
+    edition, and the addresses for "Report a problem with this page"."""
     config.html_context = {
         **config.html_context,
         "handbook_edition": {"version": config.release, "month": edition_month(config)},
+        "handbook_base_url": config.handbook_base_url,
+        "handbook_repository_url": config.handbook_repository_url.rstrip("/"),
     }
 
 
@@ -108,7 +111,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     for name, (default, types) in CONFIG_VALUES.items():
         app.add_config_value(name, default, "env", types=types)
     app.connect("config-inited", check_site_block)
-    app.connect("config-inited", edition_context)
+    app.connect("config-inited", footer_context)
     # Translations of what the extensions mark with _() (domain "handbook",
     # extracted by nox -s gettext into handbook.pot): docs/locales/<lang>/
     # LC_MESSAGES/handbook.mo, once a language is added.
