@@ -179,7 +179,9 @@ myst_url_schemes = ["http", "https", "mailto", "tel"]
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
 
 bibtex_bibfiles = ["references.bib"]
-bibtex_default_style = "plain"
+# pybtex's "plain" style, remembering formatted entries between builds
+# (_ext/citations.py).
+bibtex_default_style = "handbook"
 bibtex_reference_style = "author_year"
 # No hover tooltips on citations: phones have no hover, screen readers skip
 # title attributes, and a chapter with many citations was 5 KiB heavier.

@@ -19,3 +19,5 @@ ogp_image_alt = "The site card"
 # The basic theme writes inline styles that the handbook's own templates
 # remove from furo's pages; the policy's checks run on the real book.
 handbook_csp_enabled = False
+# The book's citation style (_ext/citations.py).
+bibtex_default_style = "handbook"
