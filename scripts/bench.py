@@ -1075,16 +1075,30 @@ def _ancestors() -> dict[int, int]:
     return parents
 
 
+# Every process the benchmark starts inherits this mark, including those
+# that leave its process tree (Chromium's crash handler is re-parented to
+# init), so that none of them is reported as someone else's work.
+# main() puts it in the environment before starting anything.
+RUN_MARK = f"HANDBOOK_BENCH_RUN={uuid.uuid4().hex}"
+
+
+def marked(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return RUN_MARK.encode() in (Path("/proc") / str(pid) / "environ").read_bytes()
+    return False
+
+
 def foreign_busy_processes() -> list[str]:
-    """Builds, tests and browsers running on this machine that are not ours."""
+    """Builds, tests and browsers running on this machine that are not ours:
+    not started by this process, and not by a process carrying its mark."""
     mine, parents = os.getpid(), _ancestors()
     found = []
     for pid in parents:
         chain, seen = pid, set()
-        while chain and chain not in seen and chain != mine:
+        while chain and chain not in seen and chain != mine and not marked(chain):
             seen.add(chain)
             chain = parents.get(chain, 0)
-        if chain == mine:
+        if chain:
             continue
         with contextlib.suppress(OSError):
             command = (Path("/proc") / str(pid) / "cmdline").read_bytes()
@@ -1156,6 +1170,7 @@ def source_state() -> str:
 def one_run(work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    os.environ["HANDBOOK_BENCH_RUN"] = RUN_MARK.split("=", 1)[1]
     watch = LoadWatch()
     run: dict = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -1,12 +1,16 @@
 """The benchmark's bookkeeping: budget checks, the report, the chapter restore.
 
-Only pure functions of scripts/bench.py; nothing here builds or times.
+Functions of scripts/bench.py, and how it tells its own processes from
+others'; nothing here builds or times.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +282,23 @@ def test_kind_of(url, kind):
 
 def test_median():
     assert bench.median([1.0, 3.0, 2.0, 5.0, 4.0]) == 3.0
+
+
+
+def test_only_others_work_is_reported_as_others(monkeypatch):
+    """A process the benchmark started keeps its mark even once it has left
+    the benchmark's process tree (as Chromium's helpers do); one without the
+    mark is someone else's."""
+    monkeypatch.setenv("HANDBOOK_BENCH_RUN", bench.RUN_MARK.split("=", 1)[1])
+    ours, theirs = (f"bench-probe-{time.monotonic_ns()}-{who}" for who in "ab")
+    unmarked = {k: v for k, v in os.environ.items() if k != "HANDBOOK_BENCH_RUN"}
+    # setsid -f forks and exits, so each sleeper's parent becomes init.
+    for name, env in ((ours, None), (theirs, unmarked)):
+        command = ["setsid", "-f", "bash", "-c", f"exec -a {name} sleep 30"]
+        subprocess.run(command, env=env, check=True)
+    try:
+        time.sleep(0.3)
+        monkeypatch.setattr(bench, "BUSY", (ours, theirs))
+        assert bench.foreign_busy_processes() == [theirs]
+    finally:
+        subprocess.run(["pkill", "-f", "bench-probe-"], check=False)
