@@ -284,7 +284,6 @@ def test_median():
     assert bench.median([1.0, 3.0, 2.0, 5.0, 4.0]) == 3.0
 
 
-
 def test_only_others_work_is_reported_as_others(monkeypatch):
     """A process the benchmark started keeps its mark even once it has left
     the benchmark's process tree (as Chromium's helpers do); one without the

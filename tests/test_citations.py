@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import shutil
 
-import citations
 import pybtex.database
 import pytest
 from pybtex.plugin import find_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
 
+import citations
 from conftest import run_strict_build
 
+# Made-up entries (test data, not sources): an article and a book.
 BIB = """
-@article{ainsworth1978,
-  author  = {Ainsworth, Mary D. Salter and Blehar, Mary C. and Waters, Everett},
-  title   = {Patterns of Attachment},
-  journal = {Child Development},
-  year    = {1978},
-  volume  = {49},
+@article{example2020,
+  author  = {Example, Ann B. and Sample, Cal and von Test, Dee},
+  title   = {A Made-Up Article for Tests},
+  journal = {Journal of Test Data},
+  year    = {2020},
+  volume  = {1},
   pages   = {1--10}
 }
-@book{johnson2008,
-  author    = {Johnson, Sue},
-  title     = {Hold Me Tight: Seven Conversations for a Lifetime of Love},
-  publisher = {Little, Brown},
-  year      = {2008}
+@book{sample2021,
+  author    = {Sample, Cal},
+  title     = {A Made-Up Book: Its Subtitle},
+  publisher = {Test Press},
+  year      = {2021}
 }
 """
 
@@ -58,13 +59,15 @@ def test_an_unchanged_entry_is_reused_and_a_changed_one_formatted_again(
     remembered = citations.ACTIVE.current
     assert len(remembered) == 2
 
-    entries[1].fields["title"] = "Hold Me Tight"
+    entries[1].fields["title"] = "A Made-Up Book"
     monkeypatch.setattr(citations, "ACTIVE", citations.Memory(remembered))
     second = {e.key: e for e in citations.HandbookStyle().format_entries(entries)}
-    assert second["ainsworth1978"] is first["ainsworth1978"]
-    assert second["johnson2008"] is not first["johnson2008"]
-    assert second["johnson2008"].text.render_as("text").startswith(
-        "Sue Johnson. Hold Me Tight."
+    assert second["example2020"] is first["example2020"]
+    assert second["sample2021"] is not first["sample2021"]
+    assert (
+        second["sample2021"]
+        .text.render_as("text")
+        .startswith("Cal Sample. A Made-Up Book.")
     )
     # Only what this build used is kept: the old title's entry is gone.
     assert len(citations.ACTIVE.current) == 2
