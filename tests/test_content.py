@@ -76,6 +76,16 @@ def test_bibliography_lists_what_the_chapters_cite(book):
     assert len(entries) >= 20
 
 
+def test_editors_notes_on_sources_stay_out_of_the_references(book):
+    """Where a source was checked (a proxy copy, "recheck before print") is
+    for editors, in the .bib file's "verified" field; readers never see it
+    (the print edition: test_print_edition.py)."""
+    for path in book.html.rglob("*.html"):
+        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ")
+        assert "Verified" not in text, path.name
+        assert "proxy" not in text, path.name
+
+
 def test_safety_page_has_every_crisis_resource(book):
     text = article(book, "getting-help").get_text(" ")
     for needle in ("911", "988", "1-800-799-7233", "START", "88788"):
