@@ -52,6 +52,9 @@ import uuid
 from functools import partial
 from pathlib import Path
 
+import build_book  # puts docs/_ext on the path, for edition
+from edition import git
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 OUT = ROOT / "build" / "bench"
@@ -64,9 +67,8 @@ SAVES = 5
 # machine's other work, and alternating spreads that work over both.
 RATIO_REPEAT = 3
 LIGHTHOUSE = "lighthouse@12.8.2"
-# As the nox sessions build: -n reports every broken reference, -W makes
-# warnings errors, --keep-going lists them all, -j auto reads in parallel.
-STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
+# As the nox sessions build.
+STRICT = build_book.STRICT
 # Debian's Chromium as root, on a machine whose only network is loopback (the
 # browser tests use the same flags).
 CHROMIUM_FLAGS = [
@@ -1078,8 +1080,9 @@ def _ancestors() -> dict[int, int]:
 # Every process the benchmark starts inherits this mark, including those
 # that leave its process tree (Chromium's crash handler is re-parented to
 # init), so that none of them is reported as someone else's work.
-# main() puts it in the environment before starting anything.
-RUN_MARK = f"HANDBOOK_BENCH_RUN={uuid.uuid4().hex}"
+# one_run() puts it in the environment before starting anything.
+RUN_ID = uuid.uuid4().hex
+RUN_MARK = f"HANDBOOK_BENCH_RUN={RUN_ID}"
 
 
 def marked(pid: int) -> bool:
@@ -1142,23 +1145,12 @@ class LoadWatch:
 
 def source_state() -> str:
     """The commit measured, and whether the work tree differed from it."""
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "docs", "scripts", "pyproject.toml"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
+    commit = git(ROOT, "rev-parse", "--short", "HEAD")
+    if not commit:
         return "outside a git checkout"
+    changed = git(
+        ROOT, "status", "--porcelain", "--", "docs", "scripts", "pyproject.toml"
+    ).splitlines()
     if not changed:
         return f"commit {commit}, no uncommitted change to docs/ or scripts/"
     return (
@@ -1170,7 +1162,7 @@ def source_state() -> str:
 def one_run(work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    os.environ["HANDBOOK_BENCH_RUN"] = RUN_MARK.split("=", 1)[1]
+    os.environ["HANDBOOK_BENCH_RUN"] = RUN_ID
     watch = LoadWatch()
     run: dict = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -4,8 +4,8 @@
 --generate-hashes``: one ``name==version`` line per package, with an
 environment marker where a package is needed only on some Pythons. Every
 nox session installs its lock with hash checking, then removes what an
-older lock left in a reused environment; ``tests/test_lock.py`` checks that
-the test environment holds exactly its lock.
+older lock left in a reused environment; ``tests/test_repository.py``
+checks that the test environment holds exactly its lock.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def gather(build: Path, tag: str | None) -> Path:
         )
     notes = release_notes(CHANGELOG.read_text(encoding="utf-8"), version)
     files = release_files(build)
-    if not any(name.endswith(".epub") for name in files) or not files:
+    if not any(name.endswith(".epub") for name in files):
         raise SystemExit(f"nothing built in {build}: run scripts/build_book.py first")
     out = build / "release"
     shutil.rmtree(out, ignore_errors=True)

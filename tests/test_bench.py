@@ -288,7 +288,7 @@ def test_only_others_work_is_reported_as_others(monkeypatch):
     """A process the benchmark started keeps its mark even once it has left
     the benchmark's process tree (as Chromium's helpers do); one without the
     mark is someone else's."""
-    monkeypatch.setenv("HANDBOOK_BENCH_RUN", bench.RUN_MARK.split("=", 1)[1])
+    monkeypatch.setenv("HANDBOOK_BENCH_RUN", bench.RUN_ID)
     ours, theirs = (f"bench-probe-{time.monotonic_ns()}-{who}" for who in "ab")
     unmarked = {k: v for k, v in os.environ.items() if k != "HANDBOOK_BENCH_RUN"}
     # setsid -f forks and exits, so each sleeper's parent becomes init.

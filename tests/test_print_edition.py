@@ -190,16 +190,17 @@ def test_each_chapter_has_its_own_pdf(book, slug):
     assert CHAPTERS[slug] in text_of(path)
 
 
-def check_answer_fields(fields, *, prefix, who, prompts, page_width):
+def check_answer_fields(book, exercise, fields, *, page_width):
     """One field a prompt (two side by side, one a partner, when the
     exercise is done together), each named after its prompt and big enough
     for three lines of writing."""
+    who, prompts = exercise_card(book, exercise)
     per_prompt = 2 if who == "together" else 1
-    assert len(fields) == per_prompt * len(prompts), (prefix, who, len(fields))
+    assert len(fields) == per_prompt * len(prompts), (exercise, who, len(fields))
     assert all(f.FT == "/Tx" for f in fields)  # text fields
     for number, prompt in enumerate(prompts, 1):
-        mine = [f for f in fields if str(f.T).startswith(f"{prefix}-prompt-{number}")]
-        assert len(mine) == per_prompt, (prefix, number)
+        mine = [f for f in fields if str(f.T).startswith(f"{exercise}-prompt-{number}")]
+        assert len(mine) == per_prompt, (exercise, number)
         for field in mine:
             assert prompt in str(field.TU), (str(field.TU), prompt)
             left, bottom, right, top = rect(field)
@@ -227,13 +228,7 @@ def test_each_handout_has_a_field_per_prompt_and_partner(book, exercise):
         assert 1 <= len(pdf.pages) <= 3, f"{exercise}: {len(pdf.pages)} pages"
         fields = fields_of(pdf)
         assert all(str(f.T).startswith(f"{exercise}-prompt-") for f in fields)
-        check_answer_fields(
-            fields,
-            prefix=exercise,
-            who=who,
-            prompts=prompts,
-            page_width=page_size(pdf)[0],
-        )
+        check_answer_fields(book, exercise, fields, page_width=page_size(pdf)[0])
         assert is_tagged_pdf_ua(pdf)
     text = text_of(path)
     for number in CRISIS_NUMBERS:
@@ -288,20 +283,12 @@ def test_each_packet_has_a_cover_and_its_worksheets(book, name):
         names = [str(f.T) for f in fields]
         assert len(names) == len(set(names)), "a field name twice links fields"
         for exercise in packet["exercises"]:
-            who, prompts = exercise_card(book, exercise)
             # A worksheet is in a packet once: its fields keep their names.
             mine = [f for f in fields if str(f.T).startswith(f"{exercise}-prompt-")]
-            check_answer_fields(
-                mine,
-                prefix=exercise,
-                who=who,
-                prompts=prompts,
-                page_width=page_size(pdf)[0],
-            )
+            check_answer_fields(book, exercise, mine, page_width=page_size(pdf)[0])
+        cards = [exercise_card(book, e) for e in packet["exercises"]]
         assert len(names) == sum(
-            (2 if exercise_card(book, e)[0] == "together" else 1)
-            * len(exercise_card(book, e)[1])
-            for e in packet["exercises"]
+            (2 if who == "together" else 1) * len(prompts) for who, prompts in cards
         )
     from pypdf import PdfReader
 
@@ -406,16 +393,9 @@ def test_a4_switch(book, tmp_path):
         assert page_size(pdf) == A4
     # Worksheets for two still hold both partners' fields side by side.
     for exercise in EXERCISES:
-        who, prompts = exercise_card(book, exercise)
         with pikepdf.open(tmp_path / "pdf" / "handouts" / f"{exercise}.pdf") as pdf:
             assert page_size(pdf) == A4
-            check_answer_fields(
-                fields_of(pdf),
-                prefix=exercise,
-                who=who,
-                prompts=prompts,
-                page_width=A4[0],
-            )
+            check_answer_fields(book, exercise, fields_of(pdf), page_width=A4[0])
     with pikepdf.open(tmp_path / "pdf" / "handouts" / "six-week-path.pdf") as pdf:
         assert page_size(pdf) == A4
         assert len([f for f in fields_of(pdf) if f.FT == "/Btn"]) == len(PATH_WEEKS)

@@ -19,7 +19,8 @@ import subprocess
 from pathlib import Path
 
 
-def _git(root: Path, *args: str) -> str:
+def git(root: Path, *args: str) -> str:
+    """What ``git args...`` prints in ``root``, or "" outside a checkout."""
     try:
         return subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, check=True
@@ -30,7 +31,7 @@ def _git(root: Path, *args: str) -> str:
 
 def commit_epoch(root: Path) -> str:
     """The last commit's time in seconds, or "" outside a git checkout."""
-    return _git(root, "log", "-1", "--format=%ct")
+    return git(root, "log", "-1", "--format=%ct")
 
 
 def edition_time(root: Path) -> dt.datetime:
@@ -46,7 +47,7 @@ def edition_time(root: Path) -> dt.datetime:
 
 def edition(root: Path, fallback_version: str) -> tuple[str, dt.date]:
     """(version, date) of the edition being built from ``root``."""
-    described = _git(root, "describe", "--tags", "--match", "v[0-9]*", "--long")
+    described = git(root, "describe", "--tags", "--match", "v[0-9]*", "--long")
     date = edition_time(root).date()
     if not described:
         return fallback_version, date

@@ -224,8 +224,9 @@ class ExerciseDirective(SphinxDirective):
         chapter += nodes.Text("From the chapter: ")
         chapter += _doc_link(self.options["chapter"], None)
         links += chapter
-        depth = self.env.docname.count("/")
-        uri = "../" * depth + f"{self.config.handbook_handout_dir}/{exercise_id}.pdf"
+        uri = site_file_uri(
+            self.env.docname, f"{self.config.handbook_handout_dir}/{exercise_id}.pdf"
+        )
         handout = nodes.paragraph(classes=["exercise-handout", "web-only"])
         handout += nodes.reference(
             "", "Download the fillable handout (PDF)", refuri=uri
@@ -331,6 +332,17 @@ def env_exercises(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
     if not hasattr(env, "handbook_exercises"):
         env.handbook_exercises = {}
     return env.handbook_exercises
+
+
+def exercises_by_id(env: BuildEnvironment) -> dict[str, str]:
+    """Exercise id -> the docname of its page."""
+    return {data["id"]: docname for docname, data in env_exercises(env).items()}
+
+
+def site_file_uri(docname: str, path: str) -> str:
+    """A file published on the website (a handout, a packet), relative to
+    the page ``docname``."""
+    return "../" * docname.count("/") + path
 
 
 def exercise_lists(env: BuildEnvironment) -> set[str]:

@@ -46,7 +46,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from exercises import ID_PATTERN, env_exercises, note_exercise_list
+from exercises import ID_PATTERN, exercises_by_id, note_exercise_list, site_file_uri
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -122,7 +122,7 @@ def conf_location(confdir: Path, name: str) -> str:
 
 def check_packets(app: Sphinx, env: BuildEnvironment) -> None:
     """Every packet has a name, a title and known exercises (named by id)."""
-    known_ids = {data["id"] for data in env_exercises(env).values()}
+    known_ids = set(exercises_by_id(env))
     for name, packet in app.config.handbook_packets.items():
         for problem in packet_problems(name, packet, known_ids):
             logger.warning(
@@ -146,11 +146,11 @@ class PacketListDirective(SphinxDirective):
 
 
 def packet_uri(app: Sphinx, docname: str, name: str) -> str:
-    """The packet's PDF: relative on the website (as the handout links in
-    exercises.py), the website's address in the PDFs and the EPUB."""
+    """The packet's PDF: relative on the website (as the handout links),
+    the website's address in the PDFs and the EPUB."""
     path = f"{app.config.handbook_packet_dir}/{name}.pdf"
     if app.builder.name == "html":
-        return "../" * docname.count("/") + path
+        return site_file_uri(docname, path)
     return app.config.handbook_base_url + path
 
 
@@ -159,7 +159,7 @@ def resolve_packet_lists(app: Sphinx, doctree: nodes.document, docname: str) -> 
     if not placeholders:
         return
     env = app.env
-    by_id = {data["id"]: d for d, data in env_exercises(env).items()}
+    by_id = exercises_by_id(env)
     content = nodes.container(classes=["packet-list"])
     for name, title, exercise_ids in packet_contents(
         app.config.handbook_packets, set(by_id)

@@ -64,7 +64,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import babel.dates
 from lxml import etree
 from lxml import html as lxml_html
 from packets import packet_contents
@@ -75,8 +74,10 @@ from sphinx.util import logging
 
 import reader_text
 from edition import edition_time
+from exercises import env_exercises, exercises_by_id
 from page_limits import inside
 from safety import tel
+from site_metadata import month_and_year
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -294,10 +295,7 @@ class PrintMetadata:
             "crisis_tel": {key: tel(value) for key, value in self.crisis.items()},
             "edition_year": self.edition_date.year,
             "edition_version": self.version,
-            # As the site's footer writes it (site_metadata.py).
-            "edition_month": babel.dates.format_date(
-                self.edition_date, format="MMMM y", locale=self.language
-            ),
+            "edition_month": month_and_year(self.edition_date, self.language),
         }
 
 
@@ -546,7 +544,7 @@ class PrintEdition:
         self.config = builder.config
         self.meta = print_metadata(builder)
         self.context = self.meta.template_context()
-        self.exercises = builder.env.handbook_exercises
+        self.exercises = env_exercises(builder.env)
         self.parts = split_book(builder.book_body)
         self.by_docname = {part.docname: part for part in self.parts}
         self.anchors = {
@@ -744,7 +742,7 @@ class PrintEdition:
         worksheets. A worksheet is in a packet once (packets.py), so the
         field names (the exercise's id and the prompt's number) are unique
         in it: fields of one name in one PDF would be one field."""
-        by_id = {data["id"]: docname for docname, data in self.exercises.items()}
+        by_id = exercises_by_id(self.builder.env)
         jobs = []
         for name, title, exercise_ids in packet_contents(
             self.config.handbook_packets, set(by_id)

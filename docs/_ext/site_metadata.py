@@ -90,10 +90,16 @@ def check_site_block(app: Sphinx, config: Config) -> None:
         )
 
 
+def month_and_year(date: dt.date, language: str | None) -> str:
+    """ "November 2026", as the book's language writes it (the site's footer
+    and the print edition's copyright page)."""
+    return babel.dates.format_date(date, "MMMM y", locale=language or "en")
+
+
 def edition_month(config: Config) -> str:
-    """The edition's month and year as the book's language writes them."""
+    """The edition's month and year."""
     date = config.handbook_edition_date or dt.datetime.now(dt.UTC).date()
-    return babel.dates.format_date(date, "MMMM y", locale=config.language or "en")
+    return month_and_year(date, config.language)
 
 
 def footer_context(app: Sphinx, config: Config) -> None:
