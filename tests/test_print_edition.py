@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import runpy
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pikepdf
@@ -399,3 +401,27 @@ def test_a4_switch(book, tmp_path):
     with pikepdf.open(tmp_path / "pdf" / "handouts" / "six-week-path.pdf") as pdf:
         assert page_size(pdf) == A4
         assert len([f for f in fields_of(pdf) if f.FT == "/Btn"]) == len(PATH_WEEKS)
+
+
+def test_starting_weasyprint_prints_nothing_under_a_chatty_root_logger():
+    """furo's code style loads accessible-pygments, which sets the root logger
+    to INFO; WeasyPrint's start-up messages must still not reach the build's
+    output."""
+    code = "\n".join(
+        [
+            "import logging, sys",
+            "logging.basicConfig(level=logging.INFO)  # as accessible-pygments",
+            f"sys.path.insert(0, {str(DOCS / '_ext')!r})",
+            "import print_edition",
+            "print_edition.WeasyPrint(",
+            f"    base_url={str(DOCS)!r},",
+            f"    stylesheet={str(DOCS / '_static/css/print.css')!r},",
+            f"    roots=({str(DOCS)!r},),",
+            ")",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")

@@ -350,14 +350,17 @@ class WeasyPrint:
     group of PDFs, and their problems, each PDF's apart."""
 
     def __init__(self, *, base_url: str, stylesheet: str, roots: tuple[str, ...]):
-        # Imported late: the HTML builds never need WeasyPrint.
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
         self.base_url = base_url
-        self.fetcher = local_only_fetcher(tuple(Path(root) for root in roots))
-        self.fonts = FontConfiguration()  # without it, @font-face is ignored
         with self.problems() as found:
+            # Imported late (the HTML builds never need WeasyPrint), and
+            # inside problems(): importing it logs progress messages, which
+            # would be printed (accessible-pygments, loaded for furo's code
+            # style, configures the root logger; README, "Workarounds").
+            self.fetcher = local_only_fetcher(tuple(Path(root) for root in roots))
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            self.fonts = FontConfiguration()  # without it, @font-face is ignored
             self.stylesheet = CSS(
                 filename=stylesheet, font_config=self.fonts, url_fetcher=self.fetcher
             )
