@@ -103,6 +103,39 @@ handbook_crisis = {
     "crisis_chat": "https://988lifeline.org/",  # 988 chat
     "samhsa": "1-800-662-4357",  # SAMHSA National Helpline: treatment referral
 }
+# Other help lines that pages may name and print, each checked against
+# ../shared/helplines.md. A link whose text names a line (any of "names")
+# must point to one of its numbers or under its web address, and every
+# phone-like number a page prints must be configured here, in
+# handbook_crisis or in handbook_practice (_ext/page_links.py).
+handbook_help_lines = {
+    "988 Suicide & Crisis Lifeline": {
+        "names": ["988", "Crisis Lifeline", "988lifeline.org"],
+        "numbers": ["988"],
+        "web": ["https://988lifeline.org/"],
+    },
+    "National Domestic Violence Hotline": {
+        "names": ["Domestic Violence Hotline", "thehotline.org"],
+        "numbers": ["1-800-799-7233", "1-800-787-3224", "88788"],
+        "web": ["https://www.thehotline.org/"],
+    },
+    "Emergency services": {"names": ["911"], "numbers": ["911"], "web": []},
+    "SAMHSA National Helpline": {
+        "names": ["SAMHSA", "National Helpline"],
+        "numbers": ["1-800-662-4357", "1-800-487-4889"],
+        "web": ["https://www.samhsa.gov/", "https://findtreatment.gov/"],
+    },
+    "RAINN National Sexual Assault Hotline": {
+        "names": ["RAINN", "Sexual Assault Hotline"],
+        "numbers": ["1-800-656-4673"],
+        "web": ["https://rainn.org/", "https://www.rainn.org/", "https://hotline.rainn.org/"],
+    },
+    "National Maternal Mental Health Hotline": {
+        "names": ["Maternal Mental Health Hotline"],
+        "numbers": ["1-833-852-6262"],
+        "web": ["https://mchb.hrsa.gov/"],
+    },
+}
 # The licence of the handbook's text (the code is MIT, see LICENSE).
 handbook_licence = {
     "name": "CC BY-NC-ND 4.0",
@@ -136,7 +169,11 @@ handbook_reviewed_pages = [
 
 extensions = [
     # Ours (docs/_ext)
+    "page_source",  # a page's source: front matter, directives, roles, options
     "page_limits",  # pages carry text, not code or outside files
+    "page_links",  # link targets, tel: links and printed numbers
+    "published_files",  # only the project's own active files are published
+    "redirects",  # old addresses of pages that moved
     "site_metadata",
     "page_metadata",
     "exercises",
@@ -156,7 +193,6 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinxext.opengraph",
     "notfound.extension",
-    "sphinx_reredirects",
 ]
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -196,6 +232,18 @@ html_theme = "furo"
 html_title = "Emotional Intimacy"
 html_baseurl = handbook_base_url
 html_static_path = ["_static"]
+# Every file the static folder may hold (published_files.py): anything else
+# stops the build, since a file there is served with the site's rights.
+handbook_static_files = [
+    "css/handbook.css",
+    "css/print.css",
+    "fonts/*.ttf",
+    "fonts/*.woff2",
+    "fonts/OFL.txt",
+    "images/favicon.svg",
+    "images/social-card.png",
+    "js/search-keeps-nothing.js",
+]
 html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
 html_context = {
@@ -267,18 +315,16 @@ ogp_custom_meta_tags = [
     '<meta name="twitter:card" content="summary_large_image">',
 ]
 
-# -- Redirects for pages that moved -----------------------------------------
-# https://documatt.com/sphinx-reredirects/usage.html
+# -- Redirects for pages that moved (_ext/redirects.py) ----------------------
 # Exercises merged into others keep their old addresses (printed handouts and
-# links point there). The stub page is ours: a meta refresh and a link, no
-# inline script, so that it passes the Content-Security-Policy (csp.py).
+# links point there). Each stub is a page like the others (policy, quick
+# exit, crisis lines) with a refresh: _templates/handbook/redirect.html.
 
-redirects = {
+handbook_redirects = {
     "exercises/consistency-check": "turning-toward-bids.html",
     "exercises/appreciation": "turning-toward-bids.html",
     "exercises/screens-off": "ritual-of-connection.html",
 }
-redirect_html_template_file = "_templates/handbook/redirect.html"
 
 # -- Options for the 404 page ------------------------------------------------
 # https://sphinx-notfound-page.readthedocs.io/en/latest/configuration.html

@@ -10,11 +10,19 @@ the theme and this project ship, never from what a built page contains:
 - every ``*.js`` file in the project's ``templates_path``, which templates
   include inline (the quick exit, ``_templates/handbook/quick-exit.js``).
 
-So a script smuggled into a page (``page_limits.py`` refuses raw HTML
-already) is blocked by the browser, and the build says so: when the HTML
-build has finished, every page is checked, and an inline script whose hash
-is not allowed, a ``<style>`` element or a ``style`` attribute is a warning
-naming the page. The policy then goes into a ``<meta http-equiv>`` tag.
+The hashes are computed when the builder starts, before any page is read,
+and the policy goes into every page's head through the ``site_meta`` block
+of ``_templates/base.html`` (redirect stubs: ``handbook/redirect.html``),
+so it is always written and no page text decides whether it is.
+
+When the HTML build has finished, every page is parsed (lxml, not
+patterns) and each of these is a warning naming the page, so ``-W`` fails
+the build: the policy not exactly once in the head; any other
+``http-equiv`` tag (a redirect stub's refresh excepted); a script from
+elsewhere; an inline script whose hash is not allowed; a ``<style>``
+element, a ``style`` attribute or an event-handler attribute; a
+``javascript:`` address; an id used twice on one page (which would let
+page content stand in for the quick exit).
 
 A meta tag cannot set ``frame-ancestors``: the quick-exit script breaks out
 of frames, and the README lists the headers a host should send.
@@ -35,6 +43,8 @@ import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import lxml.html
 
 from sphinx.util import logging
 
@@ -61,9 +71,9 @@ INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>",
     re.S | re.I,
 )
-INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
 TEMPLATE_CODE = re.compile(r"\{\{|\{%")
-CHARSET = '<meta charset="utf-8">'
+SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+POLICY_HEADER = "content-security-policy"
 
 
 def source_hash(body: str) -> str:
@@ -98,56 +108,97 @@ def policy_text(policy: dict[str, list[str]], script_hashes: list[str]) -> str:
     )
 
 
-def page_problems(html: str, allowed: set[str]) -> list[str]:
-    """What on a built page the policy would block."""
-    problems = [
-        f"inline script {body.strip()[:40]!r} is not one the theme or the project ships"
-        for body in INLINE_SCRIPT.findall(html)
-        if source_hash(body) not in allowed
-    ]
-    if match := INLINE_STYLE.search(html):
-        start = max(match.start() - 30, 0)
-        problems.append(
-            f"inline style, which the policy blocks: {html[start : match.end() + 30]!r}"
-        )
+def page_problems(
+    html: bytes, *, policy: str, allowed: set[str], may_redirect: bool
+) -> list[str]:
+    """What on one built page breaks the policy, read with an HTML parser."""
+    root = lxml.html.document_fromstring(html)
+    problems = []
+    head = root.find("head")
+    equivs = [] if head is None else head.findall("meta[@http-equiv]")
+    policies = [m for m in equivs if m.get("http-equiv", "").lower() == POLICY_HEADER]
+    if len(policies) != 1 or policies[0].get("content") != policy:
+        problems.append("the page's head does not carry the site's policy exactly once")
+    for meta in root.iter("meta"):
+        kind = (meta.get("http-equiv") or "").lower()
+        if kind and kind != POLICY_HEADER and not (may_redirect and kind == "refresh"):
+            problems.append(f"a <meta http-equiv={kind!r}> tag the site does not write")
+        if kind and meta.getparent() is not head:
+            problems.append(f"a <meta http-equiv={kind!r}> tag outside the head")
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").lower()
+        if script.get("src") is not None:
+            src = script.get("src")
+            if SCHEME.match(src) or src.startswith("//"):
+                problems.append(f"a script from elsewhere: {src!r}")
+        elif kind != "application/ld+json":
+            body = script.text or ""
+            if source_hash(body) not in allowed:
+                problems.append(
+                    f"inline script {body.strip()[:40]!r} is not one the theme or "
+                    "the project ships"
+                )
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "style":
+            problems.append("a <style> element, which the policy blocks")
+        for name, value in element.attrib.items():
+            if name == "style":
+                problems.append(f"an inline style on <{element.tag}>")
+            elif name.startswith("on"):
+                problems.append(f"an event handler {name!r} on <{element.tag}>")
+            elif name in ("href", "src", "action", "formaction") and (
+                value.strip().lower().startswith(("javascript:", "data:text", "vbscript:"))
+            ):
+                problems.append(f"<{element.tag} {name}={value[:40]!r}>")
+    ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"the id {duplicate!r} is used twice on the page")
     return problems
 
 
-def with_policy(html: str, policy: str) -> str:
-    """The page with its CSP meta tag right after the charset."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-    return html.replace(CHARSET, f"{CHARSET}\n{tag}", 1)
-
-
-def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name != "html" or not app.config.handbook_csp_enabled:
+def prepare_policy(app: Sphinx) -> None:
+    """Hash the project's and the theme's inline scripts before any page is
+    read, and hand the policy to the templates (``base.html``'s head)."""
+    if app.builder.format != "html" or not app.config.handbook_csp_enabled:
         return
     confdir = Path(app.confdir)
+    theme_dirs = [Path(d) for d in app.builder.theme.get_theme_dirs()] if hasattr(
+        app.builder, "theme"
+    ) and app.builder.theme else []
     hashes = shipped_inline_scripts(
-        [Path(d) for d in app.builder.theme.get_theme_dirs()],
-        [confdir / d for d in app.config.templates_path],
+        theme_dirs, [confdir / d for d in app.config.templates_path]
     )
-    policy, allowed = policy_text(app.config.handbook_csp, hashes), set(hashes)
+    app.config.html_context = {
+        **app.config.html_context,
+        "handbook_csp_policy": policy_text(app.config.handbook_csp, hashes),
+        "handbook_csp_hashes": hashes,
+    }
+
+
+def check_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Every page of the finished build, parsed: the policy once in its head,
+    and nothing on it that the policy would have to block."""
+    context = app.config.html_context
+    if exception or app.builder.format != "html" or "handbook_csp_policy" not in context:
+        return
+    policy, allowed = context["handbook_csp_policy"], set(context["handbook_csp_hashes"])
     outdir = Path(app.outdir)
+    redirects = {f"{old}.html" for old in getattr(app.config, "handbook_redirects", {})}
     for path in sorted(outdir.rglob("*.html")):
-        html = path.read_text(encoding="utf-8")
-        if "Content-Security-Policy" in html:
-            continue
-        for problem in page_problems(html, allowed):
-            logger.warning(
-                "%s: %s",
-                path.relative_to(outdir).as_posix(),
-                problem,
-                type="handbook",
-                subtype="csp",
-            )
-        path.write_text(with_policy(html, policy), encoding="utf-8")
+        rel = path.relative_to(outdir).as_posix()
+        for problem in page_problems(
+            path.read_bytes(), policy=policy, allowed=allowed, may_redirect=rel in redirects
+        ):
+            logger.warning("%s: %s", rel, problem, type="handbook", subtype="csp")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("handbook_csp", POLICY, "html", types=frozenset({dict}))
     app.add_config_value("handbook_csp_enabled", True, "html", types=frozenset({bool}))
-    app.connect("build-finished", add_policy)
+    app.connect("builder-inited", prepare_policy)
+    app.connect("build-finished", check_pages)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -16,7 +16,15 @@ nothing of it:
   climbs out, an absolute path, or a web address: the site makes no
   third-party requests);
 - links with ``http:`` (the site links over https only);
-- symbolic links anywhere under ``docs/``, which Sphinx would follow;
+- images and downloads of a type that can carry code (HTML, SVG, XML,
+  JavaScript...): pages publish only the passive types in
+  ``handbook_page_file_types``, each at most ``handbook_page_file_max_bytes``;
+- ``<meta>`` tags (a refresh that sends the reader elsewhere, a second
+  policy) and math (which would load a script from elsewhere);
+- an id the site itself uses (``handbook_reserved_ids``, from a heading or
+  a name), which would hide or stand in for the quick exit or the layout;
+- symbolic links anywhere under ``docs/``, which Sphinx would follow: the
+  build stops before anything is copied (``published_files.py``);
 - a page that is not UTF-8 (saved as Latin-1, say): it is named with the
   line of its first bad byte, and the build stops before reading. Sphinx
   itself would stop with a decoding error that names no file (with ``-j``,
@@ -83,6 +91,31 @@ class PageLimits(SphinxTransform):
                     f"download {node['reftarget']!r} is not a file inside docs/", node
                 )
                 node.parent.replace(node, nodes.Text(node.astext()))
+        config = self.config
+        for node in list(self.document.findall(nodes.image)):
+            if problem := file_problem(node["uri"], srcdir, docdir, config):
+                _warn(f"image {node['uri']!r}: {problem}", node)
+                node.parent.remove(node)
+        for node in list(self.document.findall(addnodes.download_reference)):
+            if problem := file_problem(node["reftarget"], srcdir, docdir, config):
+                _warn(f"download {node['reftarget']!r}: {problem}", node)
+                node.parent.replace(node, nodes.Text(node.astext()))
+        for node in list(self.document.findall(meta_node)):
+            _warn("a <meta> tag is not allowed in a page", node)
+            node.parent.remove(node)
+        for node in list(self.document.findall(math_node)):
+            _warn("math is not supported in a page (it would load a script)", node)
+            node.parent.remove(node)
+        reserved = set(config.handbook_reserved_ids)
+        for node in self.document.findall(nodes.Element):
+            taken = reserved.intersection(node.get("ids", []))
+            if taken:
+                _warn(
+                    f"the id {sorted(taken)[0]!r} is one the site itself uses "
+                    "(rename the heading or the name)",
+                    node,
+                )
+                node["ids"] = [i for i in node["ids"] if i not in reserved]
         for node in self.document.findall(nodes.reference):
             if node.get("refuri", "").lower().startswith("http:"):
                 _warn(f"link {node['refuri']!r} uses http: write https:", node)
@@ -95,6 +128,32 @@ class PageLimits(SphinxTransform):
         return inside(base / uri.lstrip("/"), srcdir)
 
 
+def math_node(node: nodes.Node) -> bool:
+    return isinstance(node, (nodes.math, nodes.math_block))
+
+
+def meta_node(node: nodes.Node) -> bool:
+    return type(node).__name__ == "meta"
+
+
+def file_problem(uri: str, srcdir: Path, docdir: Path, config: object) -> str | None:
+    """Why a page may not publish the file at ``uri`` (or None)."""
+    if SCHEME.match(uri) or uri.startswith("//") or "*" in uri:
+        return None  # refused above as not inside docs/; globs pick formats
+    path = (srcdir if uri.startswith("/") else docdir) / uri.lstrip("/")
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in config.handbook_page_file_types:
+        return (
+            f"a page may publish only {', '.join(config.handbook_page_file_types)}"
+            " files (other types can carry code)"
+        )
+    if path.is_file() and path.stat().st_size > config.handbook_page_file_max_bytes:
+        size = path.stat().st_size / 2**20
+        limit = config.handbook_page_file_max_bytes / 2**20
+        return f"{size:.1f} MiB is over the {limit:.0f} MiB a page's file may be"
+    return None
+
+
 def symlinks_under(root: Path) -> list[Path]:
     found = []
     for folder, dirnames, filenames in os.walk(root):
@@ -105,13 +164,21 @@ def symlinks_under(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def check_symlinks(app: Sphinx) -> None:
-    for path in symlinks_under(Path(app.srcdir)):
+def check_symlinks(app: Sphinx, config: object) -> None:
+    """Stop before anything is read or copied if docs/ holds a symbolic link
+    (Sphinx would follow it and copy its target into the output)."""
+    found = symlinks_under(Path(app.srcdir))
+    for path in found:
         logger.warning(
             "symbolic link under docs/ (its target would be published): %s",
             path,
             type="handbook",
             subtype="page_limits",
+        )
+    if found:
+        raise SphinxError(
+            f"{len(found)} symbolic link(s) under docs/, named above; replace "
+            "each with the file itself"
         )
 
 
@@ -147,8 +214,19 @@ def check_encoding(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value(
+        "handbook_page_file_types",
+        ["png", "jpg", "jpeg", "webp", "gif", "pdf"],
+        "env",
+        types=frozenset({list}),
+    )
+    app.add_config_value(
+        "handbook_page_file_max_bytes", 5 * 2**20, "env", types=frozenset({int})
+    )
+    app.setup_extension("page_source")  # handbook_reserved_ids
     app.add_transform(PageLimits)
-    app.connect("builder-inited", check_symlinks)
+    # config-inited comes before the builder copies or reads anything.
+    app.connect("config-inited", check_symlinks)
     app.connect("env-before-read-docs", check_encoding)
     return {
         "version": "1.0",
