@@ -143,6 +143,7 @@ extensions = [
     "packets",  # therapists' worksheet packets (handbook_packets, below)
     "consultation",
     "safety",
+    "quick_exit",  # the quick exit's corner, for the button and the pages
     "seo",
     "csp",
     "page_assets",
