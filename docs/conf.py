@@ -358,6 +358,16 @@ handbook_packets = {
             "softer-feeling",
         ],
     },
+    "recurring-conflict": {
+        "title": "Recurring Conflict",
+        "exercises": [
+            "softened-start-up",
+            "take-a-break",
+            "solve-a-problem",
+            "dream-behind-position",
+            "talk-over-a-fight",
+        ],
+    },
     "new-parents": {
         "title": "New Parents",
         "exercises": [
