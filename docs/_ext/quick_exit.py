@@ -8,11 +8,11 @@ words from it through the ``quick-exit`` role::
 
     Tap {quick-exit}`button` to leave at once.
 
-renders "the “Leave this site” button at the bottom right of every page of
-the website". The role's text chooses the words:
+renders the words: the "Leave this site" button at the bottom right of every
+page of the website (with curly quotes). The role's text chooses the words:
 
 ``button``
-    the “Leave this site” button at the bottom right of every page of the
+    the "Leave this site" button at the bottom right of every page of the
     website;
 ``Button``
     the same, starting with a capital letter (at the start of a sentence);
@@ -72,7 +72,7 @@ def place_words(place: str) -> str:
 
 def button_words(place: str) -> str:
     """The button, named with the template's label, and where it is."""
-    return _("the “{label}” button {place}").format(
+    return _("the \u201c{label}\u201d button {place}").format(
         label=_("Leave this site"), place=place_words(place)
     )
 
