@@ -180,6 +180,7 @@ extensions = [
     "packets",  # therapists' worksheet packets (handbook_packets, below)
     "consultation",
     "safety",
+    "quick_exit",  # the quick exit's corner, for the button and the pages
     "seo",
     "csp",
     "page_assets",
@@ -401,6 +402,16 @@ handbook_packets = {
             "rebuilding-trust",
             "reflective-listening",
             "softer-feeling",
+        ],
+    },
+    "recurring-conflict": {
+        "title": "Recurring Conflict",
+        "exercises": [
+            "softened-start-up",
+            "take-a-break",
+            "solve-a-problem",
+            "dream-behind-position",
+            "talk-over-a-fight",
         ],
     },
     "new-parents": {
