@@ -243,6 +243,12 @@ def lock(session: nox.Session) -> None:
         )
 
 
+@nox.session(venv_backend="none")
+def review(session: nox.Session) -> None:
+    """Pages by clinical review status; ``-- sign PAGE --by "Name, LMFT"``."""
+    session.run(sys.executable, "scripts/review.py", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff on the code; codespell on the pages."""

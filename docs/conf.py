@@ -164,6 +164,10 @@ handbook_reviewed_pages = [
     "for-therapists",
 ]
 
+# Clinical sign-offs (_ext/review.py): written by `nox -s review -- sign`,
+# never by hand; a page changed after its sign-off says so until signed again.
+handbook_reviews_file = str(ROOT / "reviews.toml")
+
 # -- General configuration ---------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
 

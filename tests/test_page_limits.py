@@ -1,15 +1,21 @@
-"""A hostile contributor's page: no code, no styles, no outside files.
+"""A hostile contributor's pull request that changes pages only.
 
-The test root ``test-hostile`` holds one page per trick. Built with the
-handbook's strict flags, each trick must fail the build with a warning that
-names the file (and the line, where there is one), and even the lenient
-output (``--keep-going``) must carry nothing of it.
+``tests/roots/test-hostile`` holds one page per trick. The fixture copies
+the real ``docs/`` folder (its conf.py, templates, extensions and pages),
+adds the hostile pages to the book's contents, and builds the website and
+the EPUB with the handbook's strict flags. Each trick must fail the build
+with a warning naming the file and line, and even the lenient output
+(``--keep-going``) must carry nothing of it. Tricks that stop a build at
+once (a symbolic link, an unlisted static file, nesting too deep to read)
+each get a build of their own.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import zipfile
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,64 +23,111 @@ from bs4 import BeautifulSoup
 from conftest import DOCS, run_strict_build
 
 SECRET = "SECRET-TOKEN-from-outside-docs"
+PAGES = Path(__file__).parent / "roots" / "test-hostile"
+
+
+def copy_of_the_book(base: Path) -> Path:
+    src = base / "docs"
+    shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("__pycache__"))
+    return src
 
 
 @pytest.fixture(scope="module")
-def hostile(rootdir, tmp_path_factory):
+def hostile(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
-    src = base / "docs"
-    shutil.copytree(rootdir / "test-hostile", src)
-    # The handbook's own docutils settings, as the real build reads them.
-    shutil.copy2(DOCS / "docutils.conf", src / "docutils.conf")
+    src = copy_of_the_book(base)
+    shutil.copytree(PAGES, src / "hostile")
+    names = sorted(p.stem for p in PAGES.glob("*.md"))
+    with (src / "index.md").open("a", encoding="utf-8") as index:
+        index.write("\n```{toctree}\n:caption: Hostile\n\n")
+        index.write("".join(f"hostile/{name}\n" for name in names))
+        index.write("```\n")
     (base / "outside.txt").write_text(f"{SECRET}\n", encoding="utf-8")
     shutil.copy2(DOCS / "_static" / "images" / "social-card.png", base / "outside.png")
-    (src / "linked.txt").symlink_to(base / "outside.txt")
-    return run_strict_build(src, base / "out")
+    # A 6 MB "PDF": over the cap on a page's file.
+    (src / "hostile" / "big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 6_000_000)
+    html = run_strict_build(src, base / "html")
+    epub = run_strict_build(src, base / "epub", "epub")
+    return html, epub, base
+
+
+def warnings_of(hostile) -> str:
+    return hostile[0].warnings.replace(str(hostile[2] / "docs" / "hostile") + "/", "")
 
 
 def test_the_build_fails(hostile):
-    assert hostile.returncode != 0
+    assert hostile[0].returncode != 0
+    assert hostile[1].returncode != 0
 
 
 @pytest.mark.parametrize(
     "expected",
     [
+        # Raw HTML, styles and frames.
         "script-block.md:7: WARNING: raw HTML is not allowed in a page",
         "title-tag.md:5: WARNING: raw HTML is not allowed in a page",
         "style-and-frame.md:7: WARNING: raw HTML is not allowed in a page",
         "style-and-frame.md:9: WARNING: raw HTML is not allowed in a page",
         "style-and-frame.md:11: WARNING: raw HTML is not allowed in a page",
-        'raw-directive.md:7: WARNING: "raw" directive disabled',
-        'raw-directive.md:11: WARNING: "raw" directive disabled',
-        'eval-rst.md:8: WARNING: "raw" directive disabled',
-        "file-insertion.md:7:",
-        "file-insertion.md:10: WARNING: File insertion disabled",
-        "file-insertion.md:13:",
-        "outside-files.md:7: WARNING: image '../outside.png' is not a file inside docs/",
+        # Directives that reach code, files or classes.
+        "raw-directive.md:6: WARNING: the directive {raw} is not allowed",
+        "raw-directive.md:10: WARNING: the directive {raw} is not allowed",
+        "eval-rst.md:6: WARNING: the directive {eval-rst} is not allowed",
+        "file-insertion.md:6: WARNING: the directive {include} is not allowed",
+        "file-insertion.md:9: WARNING: the directive {literalinclude} is not allowed",
+        "file-insertion.md:12: WARNING: the directive {csv-table} is not allowed",
+        "meta-tags.md:7: WARNING: the directive {meta} is not allowed",
+        "hide-safety.md:17: WARNING: the directive {container} is not allowed",
+        "math.md:7: WARNING: the directive {math} is not allowed",
+        "math.md:11: WARNING: the role {math} is not allowed",
+        # Front matter is data.
+        "myst-config.md:3: WARNING: front-matter key 'myst' is not allowed",
+        "myst-config.md:8: WARNING: front-matter key 'html_meta' is not allowed",
+        "myst-config.md:10: WARNING: front-matter key 'substitutions' is not allowed",
+        "yaml-bomb.md:3: WARNING: front matter may not use YAML anchors or aliases",
+        "yaml-shapes.md:3: WARNING: front-matter key 'keywords' must be a value",
+        # Files from outside, and active or huge files.
+        "outside-files.md:7: WARNING: image '../../outside.png' is not a file inside",
         "outside-files.md:9: WARNING: image 'https://example.org/HOSTILE-PIXEL.png'",
-        "outside-files.md:11: WARNING: download '../outside.txt' is not a file inside docs/",
+        "outside-files.md:11: WARNING: download '../../outside.txt' is not a file",
+        "active-files.md:7: WARNING: image 'drawing.svg': a page may publish only",
+        "active-files.md:9: WARNING: download 'attack.html': a page may publish only",
+        "active-files.md:9: WARNING: download 'big.pdf': 5.7 MiB is over the 5 MiB",
+        # Links.
         "http-link.md:7: WARNING: link 'http://example.org/' uses http: write https:",
-        "WARNING: symbolic link under docs/ (its target would be published): /",
+        "javascript-links.md:7: WARNING: link target \"javascript:alert('HOSTILE-LINK')\"",
+        "javascript-links.md:9: WARNING: link target \"javascript:alert('HOSTILE-IMAGE')\"",
+        "javascript-links.md:16: WARNING: toctree entry 'https://example.org/HOSTILE-TOC-URL'",
+        # Numbers and help lines.
+        "crisis-numbers.md:7: WARNING: the number '1-800-555-0199' is not one of",
+        "crisis-numbers.md:9: WARNING: the number '55555' is not one of",
+        "crisis-numbers.md:11: WARNING: tel: link 'tel:+18005550100' calls a number",
+        "crisis-numbers.md:11: WARNING: link text '1-800-799-7233' shows a number",
+        "crisis-numbers.md:13: WARNING: link text 'National Domestic Violence Hotline'"
+        " names National Domestic Violence Hotline but points to "
+        "'https://example.org/HOSTILE-HOTLINE'",
+        "crisis-numbers.md:15: WARNING: link text '988' names 988 Suicide",
+        # Safety elements.
+        "hide-safety.md:8: WARNING: class hidden is not allowed in a page",
+        "hide-safety.md:13: WARNING: class quick-exit, safety-box is not allowed",
+        "hide-safety.md:14: WARNING: the name 'quick-exit' is an id the site itself",
+        "hide-safety.md:21: WARNING: the id 'quick-exit' is one the site itself uses",
     ],
 )
 def test_each_trick_is_named_with_file_and_line(hostile, expected):
-    assert expected in hostile.warnings, hostile.warnings
-
-
-def test_the_symbolic_link_is_named(hostile):
-    (line,) = [w for w in hostile.warnings.splitlines() if "symbolic link" in w]
-    assert line.endswith("docs/linked.txt [handbook.page_limits]")
+    assert expected in warnings_of(hostile), warnings_of(hostile)
 
 
 def test_front_matter_is_escaped_not_refused(hostile):
-    assert "front-matter.md" not in hostile.warnings
-    page = (hostile.outdir / "front-matter.html").read_text(encoding="utf-8")
+    assert "front-matter.md" not in warnings_of(hostile)
+    out = hostile[0].outdir
+    page = (out / "hostile" / "front-matter.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "lxml")
     description = soup.find("meta", attrs={"name": "description"})["content"]
     assert "</script><script>alert('HOSTILE-META')" in description
-    (ld,) = soup.find_all("script", type="application/ld+json")
-    assert "<" not in ld.string
-    assert "HOSTILE-META" in json.dumps(json.loads(ld.string))
+    for ld in soup.find_all("script", type="application/ld+json"):
+        assert "<" not in ld.string
+        json.loads(ld.string)
     # The text is data inside the JSON-LD block, in no script that runs.
     assert not [
         s
@@ -83,28 +136,137 @@ def test_front_matter_is_escaped_not_refused(hostile):
     ]
 
 
+def test_template_expressions_in_a_page_are_printed_as_text(hostile):
+    page = hostile[0].outdir / "hostile" / "template-text.html"
+    text = BeautifulSoup(page.read_bytes(), "lxml").get_text(" ")
+    assert "{{ 7 * 191 }}" in text and "{% for x in range(3) %}" in text
+    assert "1337" not in text
+    assert text.count("HOSTILE-LOOP") == 1
+
+
+def test_myst_front_matter_changes_nothing(hostile):
+    page = hostile[0].outdir / "hostile" / "myst-config.html"
+    soup = BeautifulSoup(page.read_bytes(), "lxml")
+    text = soup.get_text(" ")
+    assert "HOSTILE-SUBSTITUTION" not in text  # no substitution ran
+    assert "{{ who }}" in text
+    assert not soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert not Path("/tmp/hostile-shell-marker").exists()
+
+
+def test_every_page_keeps_one_policy_and_its_quick_exit(hostile):
+    out = hostile[0].outdir
+    for path in sorted((out / "hostile").glob("*.html")):
+        soup = BeautifulSoup(path.read_bytes(), "lxml")
+        policies = soup.head.find_all("meta", attrs={"http-equiv": True})
+        kinds = [m["http-equiv"].lower() for m in policies]
+        assert kinds == ["content-security-policy"], (path.name, kinds)
+        exits = soup.find_all(id="quick-exit")
+        assert len(exits) == 1 and exits[0].name == "a", path.name
+        assert "quick-exit" in exits[0]["class"]
+        # Nothing else on the page wears the quick exit's or a safety box's
+        # class unless the handbook put it there.
+        for tag in soup.select(".quick-exit"):
+            assert tag is exits[0], path.name
+        fakes = [b for b in soup.select(".safety-box") if "HOSTILE" in b.get_text()]
+        assert not fakes, path.name
+
+
 def test_nothing_of_it_reaches_the_output(hostile):
-    published = [
-        path
-        for path in hostile.outdir.rglob("*")
-        if path.is_file() and path.suffix in {".html", ".txt", ".png", ".js", ".css"}
-    ]
-    assert published
-    for path in published:
-        data = path.read_bytes()
-        assert SECRET.encode() not in data, path
-        if path.suffix == ".html" and path.name != "front-matter.html":
-            soup = BeautifulSoup(data, "lxml")
-            for tag in soup.find_all(["script", "style", "iframe"]):
-                assert "HOSTILE" not in str(tag), (path.name, str(tag)[:80])
-            for tag in soup.find_all(True):
-                assert not any(name.startswith("on") for name in tag.attrs), (
-                    path.name,
-                    str(tag)[:80],
-                )
-    assert not (hostile.outdir / "_downloads").exists()
-    images = hostile.outdir / "_images"
-    assert not images.exists() or not any(images.iterdir())
+    html, epub, base = hostile
+    published = [p for p in html.outdir.rglob("*") if p.is_file()]
+    with zipfile.ZipFile(next(epub.outdir.glob("*.epub"))) as archive:
+        epub_files = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in [
+        *((p.relative_to(html.outdir).as_posix(), p.read_bytes()) for p in published),
+        *epub_files.items(),
+    ]:
+        assert SECRET.encode() not in data, name
+        assert b"HOSTILE-SVG" not in data and b"HOSTILE-HTML" not in data, name
+        if not name.endswith((".html", ".xhtml")):
+            continue
+        soup = BeautifulSoup(data, "lxml")
+        for tag in soup.find_all(["script", "style", "iframe"]):
+            assert "HOSTILE" not in str(tag), (name, str(tag)[:80])
+        for tag in soup.find_all(True):
+            assert not any(attr.startswith("on") for attr in tag.attrs), name
+            for attr in ("href", "src"):
+                value = str(tag.get(attr, "")).strip().lower()
+                assert not value.startswith("javascript:"), (name, str(tag)[:80])
+            if tag.get("href", "").startswith("tel:"):
+                assert "555" not in tag["href"], (name, str(tag))
+        assert not soup.find("meta", attrs={"http-equiv": "refresh"}) or (
+            "moved" in soup.get_text()
+        ), name
+        assert "HOSTILE-FAKE-EXIT" not in soup.get_text(), name
+        assert "HOSTILE-CONTAINER" not in soup.get_text(), name
+    kinds = {p.suffix for p in (html.outdir / "_images").glob("*")} | {
+        p.suffix for p in (html.outdir / "_downloads").rglob("*") if p.is_file()
+    }
+    assert kinds <= {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}, kinds
+    assert not list(html.outdir.rglob("big.pdf"))
+
+
+def test_the_crisis_numbers_a_page_gets_wrong_are_not_published(hostile):
+    page = hostile[0].outdir / "hostile" / "crisis-numbers.html"
+    soup = BeautifulSoup(page.read_bytes(), "lxml")
+    main = soup.select_one("article") or soup.body
+    hrefs = [a["href"] for a in main.find_all("a", href=True)]
+    assert "https://example.org/HOSTILE-HOTLINE" not in hrefs
+    assert not [h for h in hrefs if h.startswith("tel:+1800555")]
+
+
+def build_with(tmp_path: Path, change) -> tuple[int, str, Path]:
+    src = copy_of_the_book(tmp_path)
+    change(src, tmp_path)
+    result = run_strict_build(src, tmp_path / "out")
+    return result.returncode, result.warnings, result.outdir
+
+
+def test_a_symbolic_link_stops_the_build_before_anything_is_copied(tmp_path):
+    def change(src, base):
+        secret = base / "secret-folder"
+        secret.mkdir()
+        (secret / "key.txt").write_text(SECRET, encoding="utf-8")
+        (src / "_static" / "linked").symlink_to(secret, target_is_directory=True)
+
+    code, warnings, out = build_with(tmp_path, change)
+    assert code != 0
+    assert "symbolic link under docs/" in warnings and "_static/linked" in warnings
+    copied = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert not copied  # stopped before reading, writing or copying
+    assert not any(SECRET in p.read_text(errors="ignore") for p in copied)
+
+
+def test_an_unlisted_static_file_stops_the_build(tmp_path):
+    def change(src, base):
+        (src / "_static" / "js" / "tracker.js").write_text("alert(1)\n", "utf-8")
+
+    code, warnings, out = build_with(tmp_path, change)
+    assert code != 0
+    assert "_static/js/tracker.js is not one of the project's static files" in warnings
+    assert not list(out.rglob("tracker.js")) if out.exists() else True
+
+
+def test_nesting_too_deep_to_read_names_the_page(tmp_path, capsys):
+    depth = 300
+
+    def change(src, base):
+        opens = "".join(":" * (3 + depth - i) + "{tip}\n" for i in range(depth))
+        closes = "".join(":" * (4 + i) + "\n" for i in range(depth))
+        (src / "chapters" / "welcome.md").write_text(
+            '---\ndescription: "A page that nests a tip in a tip, three hundred deep."\n'
+            "last_reviewed: 2026-11-25\nnext_review: 2029-11-25\n---\n\n"
+            f"# Welcome\n\n{opens}deep\n{closes}",
+            encoding="utf-8",
+        )
+
+    code, warnings, _ = build_with(tmp_path, change)
+    assert code != 0
+    printed = capsys.readouterr()
+    assert "chapters/welcome.md: the page nests blocks too deeply" in (
+        printed.err + printed.out + warnings
+    )
 
 
 def test_the_print_edition_fetches_only_local_files(tmp_path):

@@ -116,8 +116,8 @@ class ExercisePartDirective(SphinxDirective):
             box = safety_box(
                 self, PARTS[self.kind][0], list(self.content), self.content_offset
             )
-            box["classes"] += _part_classes(self.kind) + self.options.get("class", [])
-            self.add_name(box)
+            # No page class on a safety box (page_source refuses it too).
+            box["classes"] += _part_classes(self.kind)
             return [box]
         part = nodes.container(
             classes=_part_classes(self.kind) + self.options.get("class", [])

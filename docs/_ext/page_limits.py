@@ -115,7 +115,7 @@ class PageLimits(SphinxTransform):
                     "(rename the heading or the name)",
                     node,
                 )
-                node["ids"] = [i for i in node["ids"] if i not in reserved]
+                node["ids"] = [f"page-{i}" if i in reserved else i for i in node["ids"]]
         for node in self.document.findall(nodes.reference):
             if node.get("refuri", "").lower().startswith("http:"):
                 _warn(f"link {node['refuri']!r} uses http: write https:", node)

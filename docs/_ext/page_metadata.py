@@ -17,9 +17,10 @@ Front-matter fields:
     A YAML list of search phrases.
 ``last_reviewed``, ``next_review`` (pages matched by ``handbook_reviewed_pages``)
     ISO dates (``2026-11-25``). The next review is usually three years later.
-``reviewed_by`` (optional)
-    The clinician who reviewed the page. While empty, the page says plainly
-    that it is a draft awaiting clinical review.
+
+Who reviewed a page clinically is not front matter: ``review.py`` reads it
+from the sign-off file, and says "Draft" or "Changed since review" where no
+sign-off holds.
 
 Config values:
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import babel.dates
@@ -43,6 +45,7 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 import reader_text
+import review
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -58,7 +61,6 @@ KNOWN_FIELDS = frozenset(
         "keywords",
         "last_reviewed",
         "next_review",
-        "reviewed_by",
         "image",
         "image_alt",
         "orphan",
@@ -88,7 +90,6 @@ def page_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any]:
     for field in DATE_FIELDS:
         value = raw.get(field)
         data[field] = _parse_date(value) if value else None
-    data["reviewed_by"] = str(raw.get("reviewed_by") or "").strip()
     return data
 
 
@@ -163,6 +164,10 @@ def check_and_annotate(app: Sphinx, doctree: nodes.document) -> None:
             type="handbook",
             subtype="front_matter",
         )
+    signoffs = app.config.handbook_reviews_file
+    if reviewed and signoffs and Path(app.confdir, signoffs).is_file():
+        # A new sign-off re-reads the page, so its byline is rewritten.
+        env.note_dependency(app.config.handbook_reviews_file)
     section = next(iter(doctree.findall(nodes.section)), None)
     if reviewed and section is not None and isinstance(section[0], nodes.title):
         section.insert(1, page_byline(docname=docname))
@@ -179,12 +184,14 @@ def byline_context(app: Sphinx, docname: str, fromdocname: str) -> dict[str, Any
     def date(value: dt.date | None) -> str:
         return format_date(value, language) if value else ""
 
+    signoff = review.page_review(app, docname)
     return {
+        **signoff,
+        "signed_on": date(signoff["signed_on"]),
         "author": f"{author['name']}, {author['credential']}",
         "author_url": app.builder.get_relative_uri(fromdocname, author["profile_page"]),
         "minutes": reading_minutes(data.get("wordcount")),
         "last_reviewed": date(data["last_reviewed"]),
-        "reviewed_by": data["reviewed_by"],
         "next_review": date(data["next_review"]),
         "last_changed": date(
             dt.datetime.fromtimestamp(int(changed), dt.UTC).date() if changed else None
@@ -228,6 +235,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         types=frozenset({list}),
     )
     app.setup_extension("site_metadata")  # handbook_author
+    app.setup_extension("review")  # who signed each page off
     # The date of the last commit that changed each page (and what it
     # includes): env.git_last_updated.
     app.setup_extension("sphinx_last_updated_by_git")

@@ -38,15 +38,16 @@ import re
 from typing import TYPE_CHECKING
 
 import yaml
+from docutils import nodes
 from docutils.nodes import make_id
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.errors import SphinxError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from page_metadata import KNOWN_FIELDS
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
@@ -237,6 +238,25 @@ def checked_source(text: str, docname: str, config: Config) -> str:
     return NAME_OPTION.sub(name_option, text)
 
 
+class RefusedDirective(SphinxDirective):
+    """Where ``checked_source`` refused a directive: nothing is published
+    (the warning naming the line was given already)."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        return []
+
+
+def refused_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: object, *args: object
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """Where ``checked_source`` refused a role: its text, as plain text."""
+    return [nodes.Text(text)], []
+
+
 class GuardedMystParser(MystParser):
     """MyST's parser, reading only what ``checked_source`` lets through."""
 
@@ -265,6 +285,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "handbook_reserved_ids", list(RESERVED_IDS), "env", types=frozenset({list})
     )
     app.add_source_parser(GuardedMystParser, override=True)
+    app.add_directive("refused-directive", RefusedDirective)
+    app.add_role("refused-role", refused_role)
     return {
         "version": "1.0",
         "env_version": 1,

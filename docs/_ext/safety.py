@@ -129,14 +129,12 @@ class SafetyDirective(SphinxDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[dict[str, object]] = STANDARD_OPTIONS
+    # No options: the box takes no class that could hide or restyle it.
+    option_spec: ClassVar[dict[str, object]] = {}
 
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0] if self.arguments else _("If you are not safe")
-        box = safety_box(self, title, list(self.content), self.content_offset)
-        box["classes"] += self.options.get("class", [])
-        self.add_name(box)
-        return [box]
+        return [safety_box(self, title, list(self.content), self.content_offset)]
 
 
 def template_context(app: Sphinx, config: Config) -> None:

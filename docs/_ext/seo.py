@@ -38,6 +38,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
+import review
 from page_metadata import page_front_matter
 from site_metadata import page_url
 
@@ -163,9 +164,11 @@ def json_ld_graph(
     is_health_page: bool,
     parent: tuple[str, str] | None,
     last_changed: str = "",
+    signoff: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The JSON-LD graph of one page. ``last_changed`` is the ISO time of the
-    last commit that changed it (empty when git cannot tell)."""
+    last commit that changed it (empty when git cannot tell); ``signoff`` is
+    the page's clinical review (``review.page_review``)."""
     url = page_url(config, docname)
     home = page_url(config, config.root_doc)
     graph: list[dict[str, Any]] = [_website(config), _practice(config)]
@@ -203,14 +206,16 @@ def json_ld_graph(
         }
         if last_changed:
             article["dateModified"] = last_changed
-        reviewed = front_matter.get("last_reviewed")
-        if reviewed:
-            page["lastReviewed"] = reviewed.isoformat()
-        if front_matter.get("reviewed_by"):
-            page["reviewedBy"] = {
-                "@type": "Person",
-                "name": front_matter["reviewed_by"],
-            }
+        # A clinician's sign-off only while the page is what was signed.
+        if signoff and signoff["review_status"] == "reviewed":
+            page["lastReviewed"] = signoff["signed_on"].isoformat()
+            page["reviewedBy"] = {"@type": "Person", "name": signoff["reviewed_by"]}
+        elif signoff and signoff["review_status"] == "changed":
+            page["creativeWorkStatus"] = (
+                f"Changed since review on {signoff['signed_on'].isoformat()}"
+            )
+        elif signoff:
+            page["creativeWorkStatus"] = "Draft awaiting clinical review"
         page["mainEntity"] = article
     graph.append(page)
     return {"@context": "https://schema.org", "@graph": graph}
@@ -296,6 +301,11 @@ def add_page_tags(
             is_health_page=Matcher(config.handbook_reviewed_pages)(pagename),
             parent=_parent(app, pagename),
             last_changed=last_changed(env, pagename),
+            signoff=(
+                review.page_review(app, pagename)
+                if Matcher(config.handbook_reviewed_pages)(pagename)
+                else None
+            ),
         )
     context["metatags"] = context.get("metatags", "") + head_tags(
         description=description,
