@@ -61,7 +61,7 @@ LONG_NUMBER = re.compile(
 # A short number a reader is told to call, text or dial ("text START to 88788").
 SHORT_NUMBER = re.compile(
     r"\b(?:call|calling|text|texting|dial|dialing|phone|ring)\b"
-    r"(?:\s+(?:or|and|text|call|START|HOME|AYUDA|to|the|line|at|on))*\s+(\d{3,6})\b",
+    r"(?:\s+[A-Za-z]+){0,3}\s+(\d{3,6})\b",
     re.I,
 )
 
