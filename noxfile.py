@@ -246,7 +246,7 @@ def lock(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def review(session: nox.Session) -> None:
     """Pages by clinical review status; ``-- sign PAGE --by "Name, LMFT"``."""
-    session.run(sys.executable, "scripts/review.py", *session.posargs)
+    session.run(sys.executable, "scripts/review_pages.py", *session.posargs)
 
 
 @nox.session

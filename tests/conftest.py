@@ -70,6 +70,12 @@ class Book:
     pdf: Path
     epub: Path
 
+    def every_page(self) -> list[Path]:
+        """Every HTML page of the site, the redirect stubs included."""
+        return sorted(
+            p for p in self.html.rglob("*.html") if "downloads" not in p.parts
+        )
+
     def pages(self) -> list[Path]:
         """The site's pages: not the downloads, nor the stubs that redirect
         an old address (sphinx-reredirects) to its new page."""

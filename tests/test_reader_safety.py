@@ -19,7 +19,7 @@ def soup(path):
 
 
 def test_every_page_opens_with_the_quick_exit(book):
-    for path in book.pages():
+    for path in book.every_page():
         body = soup(path).body
         skip, first_link = body.find_all("a", limit=2)
         assert "skip-to-content" in skip["class"], path
@@ -33,7 +33,7 @@ def test_every_page_opens_with_the_quick_exit(book):
 
 
 def test_every_footer_has_every_crisis_line_tap_to_call(book):
-    for path in book.pages():
+    for path in book.every_page():
         footer = soup(path).select_one(".handbook-footer .footer-safety")
         assert footer is not None, path
         calls = {a["href"] for a in footer.select("a[href^='tel:']")}
@@ -129,3 +129,22 @@ def test_no_inline_style_on_any_page(book):
             "meta", attrs={"http-equiv": "Content-Security-Policy"}
         )
         assert "'unsafe-inline'" not in policy["content"], path
+
+
+def test_every_page_carries_the_policy_once_before_any_script(book):
+    """Redirect stubs too: the policy is written by the templates, and the
+    build parsed every page (csp.py); this reads them again."""
+    stubs = 0
+    for path in book.every_page():
+        page = soup(path)
+        metas = page.head.find_all("meta", attrs={"http-equiv": True})
+        policies = [m for m in metas if m["http-equiv"] == "Content-Security-Policy"]
+        assert len(policies) == 1, path
+        assert "'unsafe-inline'" not in policies[0]["content"]
+        assert "script-src 'self' 'sha256-" in policies[0]["content"]
+        first_script = page.find("script")
+        if first_script is not None:
+            assert policies[0].sourceline < first_script.sourceline, path
+        if any(m["http-equiv"] == "refresh" for m in metas):
+            stubs += 1
+    assert stubs >= 3  # the merged exercises' old addresses

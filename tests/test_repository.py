@@ -283,3 +283,41 @@ def test_the_readmes_module_table_matches_docs_ext():
     listed = set(re.findall(r"^\| `(\w+)\.py` \|", readme, re.M))
     present = {path.stem for path in (DOCS / "_ext").glob("*.py")}
     assert listed == present
+
+
+def _jobs():
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text())
+        for name, job in data["jobs"].items():
+            yield workflow.name, name, job, data.get("permissions", {})
+
+
+def test_pages_are_built_by_jobs_that_cannot_write():
+    """A job that builds the book (runs the pages' content) holds no write
+    permission; a job that can write only downloads what a build made."""
+    builders = writers = 0
+    for workflow, name, job, default in _jobs():
+        permissions = job.get("permissions", default)
+        writes = [k for k, v in permissions.items() if v == "write"]
+        runs = " ".join(str(step.get("run", "")) for step in job.get("steps", []))
+        uses = " ".join(str(step.get("uses", "")) for step in job.get("steps", []))
+        if "nox" in runs:
+            builders += 1
+            assert not writes, (workflow, name, writes)
+        if writes:
+            writers += 1
+            assert "actions/checkout" not in uses, (workflow, name)
+            assert "nox" not in runs, (workflow, name)
+    assert builders >= 3 and writers >= 2
+
+
+def test_a_release_needs_a_tag_on_main_that_passed_ci():
+    data = yaml.safe_load((ROOT / ".github/workflows/release.yml").read_text())
+    jobs = data["jobs"]
+    check = " ".join(step.get("run", "") for step in jobs["passed-ci"]["steps"])
+    assert "merge-base --is-ancestor" in check and "--status success" in check
+    assert jobs["build"]["needs"] == "passed-ci"
+    assert jobs["publish"]["needs"] == "build"
+    assert any(
+        "download-artifact" in step.get("uses", "") for step in jobs["publish"]["steps"]
+    )

@@ -1,7 +1,7 @@
 """Clinical sign-offs that a later edit withdraws.
 
 A licensed clinician signs a page off with ``nox -s review -- sign PAGE --by
-"Name, credentials"`` (``scripts/review.py``). The sign-off goes into
+"Name, credentials"`` (``scripts/review_pages.py``). The sign-off goes into
 ``reviews.toml`` at the top of the repository: who, when, the commit, and a
 fingerprint of the page's source (SHA-256 of its text, line endings and
 trailing spaces aside). A page's front matter cannot claim a review: the
@@ -23,7 +23,7 @@ JSON-LD (``creativeWorkStatus``, and ``reviewedBy`` only when reviewed):
 ``nox -s review`` lists every page by status, with the diff since its
 sign-off and the reviews that are due.
 
-This module needs only the standard library, so that ``scripts/review.py``
+This module needs only the standard library, so that ``scripts/review_pages.py``
 runs without the book's dependencies; ``setup()`` is the Sphinx side.
 
 Config values:
