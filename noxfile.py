@@ -215,7 +215,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     session.run("codespell", "docs", "README.md", "CONTRIBUTING.md", "scripts", "tests")
     # The lock matches pyproject.toml (tests/test_repository.py checks it too).
-    session.run(*UV, "lock", "--check", "--quiet", external=True)
+    session.run(*UV, "lock", "--check", "--offline", "--quiet", external=True)
 
 
 @nox.session

@@ -146,7 +146,7 @@ def page_weights(base: str, chromium: str, pages: list[str]) -> list[dict]:
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page = context.new_page()
             responses = []
-            page.on("response", responses.append)
+            page.on("response", lambda response, sink=responses: sink.append(response))
             page.goto(f"{base}{name}.html", wait_until="networkidle")
             wire: dict[str, int] = {}
             decoded: dict[str, int] = {}
