@@ -110,6 +110,7 @@ def test_every_package_our_code_imports_is_declared():
         "fontTools": "fonttools",
         "bs4": "beautifulsoup4",
         "pikepdf": "pikepdf",
+        "pdfua": "pdfua",
         "playwright": "playwright",
     }
     sources = "\n".join(
