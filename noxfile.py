@@ -2,7 +2,7 @@
 
 Usage (with nothing but Python 3.11+ installed)::
 
-    python3 -m pip install nox
+    python3 -m pip install --require-hashes -r requirements/nox.txt  # nox, uv
     nox -s build          # the website, the PDFs and the EPUB, into build/
     nox -s tests          # build the book in a temporary folder and test it
 
@@ -14,7 +14,6 @@ go to the underlying tool, for example ``nox -s tests -- -k sitemap`` or
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -23,61 +22,44 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import locked  # noqa: E402
-
 DOCS = ROOT / "docs"
 BUILD = ROOT / "build"
 REQUIREMENTS = ROOT / "requirements"
-# The lock: one file of exact versions with hashes per environment, written
-# by `nox -s lock` from pyproject.toml (the book's dependencies and the
-# dependency groups). Every session installs from one of these with hash
-# checking, so what CI tests is what is built and deployed.
-LOCKS: dict[str, tuple[bool, tuple[str, ...]]] = {
-    # name: (with the book's dependencies?, dependency groups)
-    "book": (True, ()),
-    "tests": (True, ("test",)),
-    "serve": (True, ("serve",)),
-    "bench": (True, ("bench", "serve")),
-    "lint": (False, ("lint",)),
-    "readability": (False, ("readability",)),
-    "assets": (False, ("assets",)),
-    "lock": (False, ("lock",)),
-    "nox": (False, ("nox",)),
-}
-# Python versions the lock resolves for (CI tests the lowest and highest).
-PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
+# uv came with nox (requirements/nox.txt) and runs from nox's own Python.
+UV = (sys.executable, "-m", "uv")
+# The lock is uv.lock, written by `nox -s lock` from pyproject.toml (the
+# book's dependencies and the dependency groups) for every Python the book
+# supports; requirements/nox.txt is exported from it for the first step of
+# the README's commands, which has only pip.
+NOX_EXPORT = ("export", "--frozen", "--only-group", "nox", "--quiet")
 
 nox.options.sessions = ["build"]
-nox.options.default_venv_backend = "venv"
-# Reuse environments between runs; a changed pin reinstalls (session.install).
+# Environments made by uv (nox finds the uv that came with it).
+nox.options.default_venv_backend = "uv"
+# Reuse environments between runs; `uv sync` brings a reused one to the lock.
 nox.options.reuse_venv = "yes"
 
-# Prints what a session's Python has installed and its environment markers.
-PROBE = ROOT / "scripts" / "environment_probe.py"
 
-
-def install_locked(session: nox.Session, name: str) -> None:
-    """Install exactly the locked set ``requirements/<name>.txt``, checking
-    every file's hash, and remove what an older lock left in a reused
-    environment."""
-    lock = REQUIREMENTS / f"{name}.txt"
-    session.install("--require-hashes", "--no-deps", "-r", str(lock))
-    if session.virtualenv.venv_backend == "none":
-        return
-    output = session.run("python", str(PROBE), silent=True)
-    if not output:  # nox --install-only runs no commands
-        return
-    probe = json.loads(output.strip().splitlines()[-1])
-    _, _, extra = locked.compare(
-        probe["installed"], locked.read_lock(lock, probe["environment"])
+def install(session: nox.Session, *groups: str, book: bool = True) -> None:
+    """Install exactly what uv.lock holds for the book's dependencies (unless
+    ``book`` is false) and the dependency ``groups``, each file checked
+    against the lock's hash. ``uv sync`` also removes what an older lock left
+    in a reused environment, and ``--locked`` fails when pyproject.toml has
+    changed without `nox -s lock`."""
+    option = "--group" if book else "--only-group"
+    session.run_install(
+        *UV,
+        "sync",
+        "--locked",
+        "--quiet",
+        *(arg for group in groups for arg in (option, group)),
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+        external=True,
     )
-    if extra:
-        session.run("python", "-m", "pip", "uninstall", "--yes", "--quiet", *extra)
 
 
 def install_book(session: nox.Session) -> None:
-    install_locked(session, "book")
+    install(session)
 
 
 def paper_override(session: nox.Session) -> list[str]:
@@ -159,7 +141,7 @@ def epub(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
-    install_locked(session, "serve")
+    install(session, "serve")
     session.run(
         "sphinx-autobuild",
         "--host",
@@ -184,7 +166,7 @@ def serve(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Build the book into a temporary folder and test what was built."""
-    install_locked(session, "tests")
+    install(session, "test")
     # The Nu HTML Checker (and Lighthouse, for the benchmark) from npm, at
     # the versions in requirements/npm/package-lock.json, with no install
     # scripts run. Without npm the HTML validity test is skipped and says why.
@@ -216,31 +198,13 @@ def gettext(session: nox.Session) -> None:
     session.log(f"Message catalogues: {out}")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def lock(session: nox.Session) -> None:
-    """Write the lock files in requirements/ from pyproject.toml, with hashes,
-    for Python 3.11 to 3.13 (uv pip compile --universal). ``-- --upgrade``
-    moves every pin to the newest version the bounds allow."""
-    install_locked(session, "lock")
-    REQUIREMENTS.mkdir(exist_ok=True)
-    for name, (with_book, groups) in LOCKS.items():
-        session.run(
-            "uv",
-            "pip",
-            "compile",
-            *(["pyproject.toml"] if with_book else []),
-            *(arg for group in groups for arg in ("--group", group)),
-            "--universal",
-            "--python-version",
-            PYTHON_VERSIONS[0],
-            "--generate-hashes",
-            "--quiet",
-            "--custom-compile-command",
-            "python3 -m nox -s lock",
-            "-o",
-            str(REQUIREMENTS / f"{name}.txt"),
-            *session.posargs,
-        )
+    """Update uv.lock from pyproject.toml (``uv lock``, with hashes, for every
+    Python the book supports) and export requirements/nox.txt from it.
+    ``-- --upgrade`` moves every pin to the newest version the bounds allow."""
+    session.run(*UV, "lock", *session.posargs, external=True)
+    session.run(*UV, *NOX_EXPORT, "-o", str(REQUIREMENTS / "nox.txt"), external=True)
 
 
 @nox.session(venv_backend="none")
@@ -252,16 +216,18 @@ def review(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff on the code; codespell on the pages."""
-    install_locked(session, "lint")
+    install(session, "lint", book=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("codespell", "docs", "README.md", "CONTRIBUTING.md", "scripts", "tests")
+    # The lock matches pyproject.toml (tests/test_repository.py checks it too).
+    session.run(*UV, "lock", "--check", "--offline", "--quiet", external=True)
 
 
 @nox.session
 def readability(session: nox.Session) -> None:
     """Reading grade of every chapter on the built site (build it first)."""
-    install_locked(session, "readability")
+    install(session, "readability", book=False)
     session.run(
         "python", "scripts/readability.py", str(BUILD / "html"), *session.posargs
     )
@@ -270,7 +236,7 @@ def readability(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Live preview, build times, page weight and Lighthouse, into build/bench."""
-    install_locked(session, "bench")
+    install(session, "bench", "serve")
     install_npm_tools(session)  # Lighthouse, at the locked version
     session.run("python", "scripts/bench.py", *session.posargs)
 

@@ -2,7 +2,8 @@
 
 Usage (``nox -s build`` runs this; the benchmark runs it into its own folder)::
 
-    python scripts/build_book.py [OUT] [--only html|print|epub] [-D name=value ...]
+    python scripts/build_book.py [OUT] [--only html|print|epub] [--timings FILE]
+                                 [-D name=value ...]
 
 Every build goes into one staging folder, ``OUT/.staging``: the website, the
 print edition, the EPUB, and the copies of the PDFs and the EPUB that the
@@ -14,14 +15,18 @@ non-zero.
 Every date in the output (the PDFs' edition, the EPUB's date, ``today``) is
 the last commit's time, through ``SOURCE_DATE_EPOCH``, so two builds of one
 commit are byte-identical. Arguments after OUT go to every sphinx-build.
+``--timings FILE`` writes the seconds of each step as JSON (the benchmark
+reads it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,10 +41,18 @@ STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
 
 
-def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
+def build_book(
+    out: Path,
+    extra: list[str],
+    only: str | None = None,
+    timings: dict[str, float] | None = None,
+) -> int:
     """Build everything (or the ``only`` builder: html, print or epub) into
-    ``out/.staging``; publish only if all succeeded."""
+    ``out/.staging``; publish only if all succeeded. ``timings``, if given,
+    receives the seconds of each builder and of the publishing step."""
     from sphinx.cmd.build import build_main
+
+    timings = {} if timings is None else timings
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
     if epoch:
@@ -52,6 +65,7 @@ def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
     doctrees = out / ".doctrees" / "book"
     steps = [(b, f) for b, f in STEPS if only in (None, b)]
     for builder, folder in steps:
+        start = time.perf_counter()
         code = build_main(
             [
                 *STRICT,
@@ -64,6 +78,7 @@ def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
                 str(staging / folder),
             ]
         )
+        timings[builder] = round(time.perf_counter() - start, 3)
         if code:
             print(
                 f"The {builder} build failed (see above); nothing was published "
@@ -71,6 +86,7 @@ def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
                 file=sys.stderr,
             )
             return code
+    start = time.perf_counter()
     if only is None:  # the site carries the PDFs and the EPUB it links to
         for epub in (staging / "epub").glob("*.epub"):
             shutil.copy2(epub, staging / "pdf" / epub.name)
@@ -79,6 +95,7 @@ def build_book(out: Path, extra: list[str], only: str | None = None) -> int:
         shutil.rmtree(out / folder, ignore_errors=True)
         (staging / folder).rename(out / folder)
     staging.rmdir()
+    timings["publish"] = round(time.perf_counter() - start, 3)
     return 0
 
 
@@ -90,9 +107,15 @@ def main(argv: list[str]) -> int:
         choices=[builder for builder, _ in STEPS],
         help="build and publish only this one (the html, pdf and epub sessions)",
     )
+    parser.add_argument(
+        "--timings", metavar="FILE", help="write each step's seconds here, as JSON"
+    )
     args, extra = parser.parse_known_args(argv)
     out = Path(args.out)
-    code = build_book(out.resolve(), extra, args.only)
+    timings: dict[str, float] = {}
+    code = build_book(out.resolve(), extra, args.only, timings)
+    if args.timings:
+        Path(args.timings).write_text(json.dumps(timings) + "\n")
     if code == 0:
         print(
             f"Built into {out}: "

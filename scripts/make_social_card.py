@@ -1,11 +1,11 @@
 """Draw the 1200 x 630 social card (docs/_static/images/social-card.png).
 
-Run by hand after the title or author changes::
+Run by hand after the title or author changes, with Pillow from the
+"assets" dependency group at its locked version (uv.lock)::
 
-    python scripts/make_social_card.py
+    python3 -m uv run --frozen --group assets scripts/make_social_card.py
 
 It uses the handbook's own font and colours, so the card matches the site.
-Pillow is in the "assets" dependency group (requirements/assets.txt).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import CHROMIUM_FLAGS, find_chromium, serve
+from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
 from handbook_spec import NEUTRAL_SITE
 
 pytestmark = pytest.mark.browser
