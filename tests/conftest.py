@@ -78,7 +78,7 @@ class Book:
 
     def pages(self) -> list[Path]:
         """The site's pages: not the downloads, nor the stubs that redirect
-        an old address (sphinx-reredirects) to its new page."""
+        an old address (redirects.py) to its new page."""
         return sorted(
             path
             for path in self.html.rglob("*.html")
