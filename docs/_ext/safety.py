@@ -4,7 +4,7 @@ A page that asks readers to open up, or that talks about danger, carries one
 ``safety`` box::
 
     :::{safety}
-    Skip this talk if you feel afraid of your partner.
+    Skip this talk if your partner frightens you.
     :::
 
 The page's own words come first (they may be empty); the box then adds the
