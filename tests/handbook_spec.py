@@ -15,6 +15,11 @@ CHAPTERS = {
     "daily-connection": "Connection in Daily Life",
     "life-changes": "Closeness Through Big Changes",
     "after-betrayal": "After a Betrayal",
+    "when-one-is-struggling": "When One of You Is Struggling",
+    "different-minds": "Different Minds, Same Team",
+    "money-troubles": "Money Troubles",
+    "family-and-later-life": "Family, Culture, Later Life",
+    "leaving-or-staying": "Leaving or Staying",
     "couples-therapy": "How Couples Therapy Helps",
     "getting-help": "When You Need More Help",
 }
@@ -34,18 +39,39 @@ RESEARCH_CHAPTERS = (
     "after-betrayal",
     "life-changes",
     "getting-help",
+    "when-one-is-struggling",
+    "different-minds",
+    "money-troubles",
+    "family-and-later-life",
+    "leaving-or-staying",
 )
+
+# Readers who once found almost nothing (issue 22): the chapter that is
+# theirs, and words of the Start Here heading that sends them there.
+READERS = {
+    "a partner with depression or anxiety": ("when-one-is-struggling", "depressed or anxious"),
+    "neurodivergent partners": ("different-minds", "autistic or have ADHD"),
+    "money troubles": ("money-troubles", "Money is tight"),
+    "later life": ("family-and-later-life", "getting older"),
+    "in-laws and culture": ("family-and-later-life", "in-laws or cultures"),
+    "leaving or staying": ("leaving-or-staying", "wants to leave"),
+    "someone who has hurt a partner": ("getting-help", "hurt or frightened my partner"),
+}
 
 EXERCISES = (
     "where-are-we-now",
     "turning-toward-bids",
     "good-news",
+    "know-each-other",
     "reflective-listening",
     "stress-reducing-talk",
     "map-your-cycle",
     "softer-feeling",
+    "talk-over-a-fight",
     "money-stories",
     "sharing-the-load",
+    "solve-a-problem",
+    "dream-behind-position",
     "softened-start-up",
     "take-a-break",
     "vulnerability-steps",

@@ -195,7 +195,10 @@ def test_an_unknown_directive_option_fails_with_file_and_line(tmp_path, rootdir)
     # A declared option is honoured, not printed in the card.
     good = page.replace(b":colour: red", b":class: highlight")
     src2 = minimal_with(tmp_path / "2", rootdir, "options", good)
-    result = run_strict_build(src2, tmp_path / "out2")
+    # A class a page may use is one listed in handbook_page_classes.
+    result = run_strict_build(
+        src2, tmp_path / "out2", "html", "-D", "handbook_page_classes=highlight"
+    )
     assert result.returncode == 0, result.warnings
     card = BeautifulSoup((tmp_path / "out2" / "options.html").read_text(), "lxml")
     assert "highlight" in card.select_one(".phrase-card")["class"]

@@ -7,7 +7,13 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook_spec import CHAPTERS, RESEARCH_CHAPTERS, VERIFIED_NUMBERS
+from handbook_spec import (
+    CHAPTERS,
+    EXERCISES,
+    READERS,
+    RESEARCH_CHAPTERS,
+    VERIFIED_NUMBERS,
+)
 from readability import measure_site, problems
 
 MIN_WORDS = 20_000
@@ -111,3 +117,89 @@ def test_consultation_invitation_is_kept_apart(book):
     assert box is not None
     # No booking link is configured, so no button is shown.
     assert box.select_one("a.button") is None
+
+
+# -- Every couple finds themselves (issue 22) ---------------------------------
+
+
+def reading_text(book, rel: str) -> str:
+    """A page's own words: the article without the byline and the crisis
+    lines the safety box adds."""
+    soup = BeautifulSoup((book.html / f"{rel}.html").read_bytes(), "lxml")
+    body = soup.select_one("article")
+    for extra in body.select(".page-byline"):
+        extra.decompose()
+    return body.get_text(" ")
+
+
+def book_pages():
+    return [f"chapters/{slug}" for slug in CHAPTERS] + [
+        f"exercises/{name}" for name in EXERCISES
+    ]
+
+
+def test_sentences_are_joined_only_where_one_causes_the_other(book):
+    """At most one ', because' or ', since' join per thousand words across
+    the chapters and exercises (91 such joins padded the book before)."""
+    words = joins = 0
+    for rel in book_pages():
+        text = reading_text(book, rel)
+        words += len(text.split())
+        joins += len(re.findall(r",\s+(?:because|since)\b", text))
+    assert joins * 1000 / words <= 1, (joins, words)
+
+
+def test_not_therapy_is_said_where_it_matters_not_on_every_page(book):
+    said = {
+        rel
+        for rel in ["index", *book_pages()]
+        if re.search(r"not therapy|learning, not", reading_text(book, rel), re.I)
+    }
+    assert said <= {"index", "chapters/getting-help"}, said
+    assert {"index", "chapters/getting-help"} <= said
+
+
+def test_the_same_words_of_fear_are_not_repeated_page_after_page(book):
+    count = sum(
+        len(re.findall(r"afraid of your partner", reading_text(book, rel), re.I))
+        for rel in book_pages()
+    )
+    assert count <= 5, count
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_each_reader_has_a_chapter_and_a_way_in_from_start_here(book, reader):
+    slug, heading = READERS[reader]
+    start = BeautifulSoup((book.html / "start-here.html").read_bytes(), "lxml")
+    (section,) = [
+        s
+        for s in start.select("section")
+        if s.find("h2") and heading in s.find("h2").get_text()
+    ]
+    links = {a["href"].split("#")[0] for a in section.select("a[href]")}
+    assert f"chapters/{slug}.html" in links, links
+    assert len(reading_text(book, f"chapters/{slug}").split()) >= 1200
+
+
+def test_every_exercise_says_what_to_do_when_it_goes_wrong(book):
+    assert len(EXERCISES) >= 22
+    for name in EXERCISES:
+        assert "goes wrong" in reading_text(book, f"exercises/{name}"), name
+
+
+def test_the_pages_place_the_quick_exit_where_the_button_is(book):
+    """The words come from the same setting as the button's class
+    (quick_exit.py), so they cannot drift from the design again."""
+    said = 0
+    for path in book.pages():
+        soup = BeautifulSoup(path.read_bytes(), "lxml")
+        button = soup.find(id="quick-exit")
+        corner = next(c for c in button["class"] if c.startswith("quick-exit--"))
+        place = corner.removeprefix("quick-exit--").replace("-", " ")
+        text = " ".join(soup.select_one("article").get_text(" ").split())
+        for mention in re.findall(r"Leave this site.{0,40}", text):
+            said += 1
+            assert "top" not in mention, (path.name, mention)
+            if "bottom" in mention or "right" in mention or "left" in mention:
+                assert place in mention, (path.name, mention)
+    assert said >= 3

@@ -3,7 +3,12 @@ from root_conf import *  # noqa: F403
 # Every extension of the handbook, so that the two-worker build below proves
 # each one parallel-safe.
 extensions = [  # noqa: F405
+    "page_source",
     "page_limits",
+    "page_links",
+    "published_files",
+    "redirects",
+    "quick_exit",
     *extensions,  # noqa: F405
     "consultation",
     "csp",
