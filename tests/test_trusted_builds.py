@@ -125,7 +125,8 @@ def test_reading_time_is_mysts_word_count(book):
         source = (DOCS / "chapters" / f"{slug}.md").read_text(encoding="utf-8")
         body = source.split("---", 2)[2]
         words = sum(1 for word in body.split() if any(c.isalpha() for c in word))
-        assert abs(shown - words / 200) <= 1, slug
+        # MyST rounds down, and citation and link markup count as words here.
+        assert abs(shown - words / 200) <= 1 + 0.1 * shown, slug
 
 
 def test_open_graph_description_is_the_front_matter_description(book):
