@@ -338,3 +338,29 @@ def test_searching_and_browsing_leave_only_the_theme_choice(site, browser):
     context.close()
     assert storage == {"local": ["theme"], "session": [], "databases": [], "cookie": ""}
     assert context_cookies == []
+
+
+def test_nothing_covers_the_quick_exit(site, browser):
+    """On a phone, scrolled to the end, and with the menu open: the point at
+    the button's middle is the button itself (a page cannot style anything
+    over it; the theme's drawers sit below it)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for rel in ("chapters/getting-help.html", "exercises/take-a-break.html", "index.html"):
+        page.goto(site + rel)
+        for state in ("top", "bottom", "menu"):
+            if state == "bottom":
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            if state == "menu":
+                page.locator("label[for='__navigation']").first.click()
+            on_top = page.evaluate(
+                """() => {
+                  const button = document.getElementById('quick-exit');
+                  const box = button.getBoundingClientRect();
+                  const hit = document.elementFromPoint(
+                    box.left + box.width / 2, box.top + box.height / 2);
+                  return button.contains(hit);
+                }"""
+            )
+            assert on_top, (rel, state)
+    context.close()
