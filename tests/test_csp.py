@@ -59,3 +59,19 @@ def test_what_a_page_may_not_carry(html, expected):
 def test_a_redirect_stub_may_refresh():
     stub = page(head="<meta http-equiv='refresh' content='0; url=new.html'>")
     assert problems(stub, may_redirect=True) == []
+
+
+def test_the_build_parses_every_page_it_wrote(rootdir, tmp_path):
+    """The check runs on the finished build: the minimal root's basic theme
+    writes no policy and inline styles, and the build names each page."""
+    from conftest import run_strict_build
+
+    result = run_strict_build(
+        rootdir / "test-minimal", tmp_path / "out", "html", "-D", "handbook_csp_enabled=1"
+    )
+    assert result.returncode != 0
+    assert (
+        "index.html: the page's head does not carry the site's policy exactly once"
+        in result.warnings
+    )
+    assert "chapters/one.html: an inline style on" in result.warnings
