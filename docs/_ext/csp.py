@@ -59,7 +59,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
-
 from sphinx.util import logging
 
 if TYPE_CHECKING:
@@ -173,7 +172,9 @@ def page_problems(
             elif name.startswith("on"):
                 problems.append(f"an event handler {name!r} on <{element.tag}>")
             elif name in ("href", "src", "action", "formaction") and (
-                value.strip().lower().startswith(("javascript:", "data:text", "vbscript:"))
+                value.strip()
+                .lower()
+                .startswith(("javascript:", "data:text", "vbscript:"))
             ):
                 problems.append(f"<{element.tag} {name}={value[:40]!r}>")
     ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
@@ -210,15 +211,25 @@ def check_pages(app: Sphinx, exception: Exception | None) -> None:
     """Every page of the finished build, parsed: the policy once in its head,
     and nothing on it that the policy would have to block."""
     context = app.config.html_context
-    if exception or app.builder.format != "html" or "handbook_csp_policy" not in context:
+    if (
+        exception
+        or app.builder.format != "html"
+        or "handbook_csp_policy" not in context
+    ):
         return
-    policy, allowed = context["handbook_csp_policy"], set(context["handbook_csp_hashes"])
+    policy, allowed = (
+        context["handbook_csp_policy"],
+        set(context["handbook_csp_hashes"]),
+    )
     outdir = Path(app.outdir)
     redirects = {f"{old}.html" for old in getattr(app.config, "handbook_redirects", {})}
     for path in sorted(outdir.rglob("*.html")):
         rel = path.relative_to(outdir).as_posix()
         for problem in page_problems(
-            path.read_bytes(), policy=policy, allowed=allowed, may_redirect=rel in redirects
+            path.read_bytes(),
+            policy=policy,
+            allowed=allowed,
+            may_redirect=rel in redirects,
         ):
             logger.warning("%s: %s", rel, problem, type="handbook", subtype="csp")
 
