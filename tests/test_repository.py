@@ -199,8 +199,9 @@ def codeowners_rules(text: str) -> list[tuple[str, list[str]]]:
 
 
 def test_codeowners_covers_every_path():
-    """Any valid owner will do: the README tells the owner to replace the
-    placeholder with their own handle."""
+    """Any valid owner will do: the developers' notes (docs-dev/maintaining.md,
+    "Review rules") tell the owner to replace the placeholder with their own
+    handle."""
     rules = codeowners_rules((ROOT / ".github/CODEOWNERS").read_text())
     assert any(pattern == "*" for pattern, _ in rules), "no rule covers every path"
 
@@ -327,6 +328,39 @@ def test_the_readme_lists_every_nox_session():
         assert re.search(rf"^\| `{name}`", readme, re.M), (
             f"nox -s {name} is not in the README"
         )
+
+
+def test_the_readme_is_short_enough_for_a_newcomer():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    for heading in (
+        "## Quick start",
+        "## nox sessions",
+        "## How it fits together",
+        "## Adding a page",
+        "## Adding an exercise",
+        "## Where to read more",
+    ):
+        assert heading in readme, heading
+
+
+def test_what_left_the_readme_is_in_the_developers_notes():
+    """The benchmark record, the workarounds with their upstream reports and
+    the maintenance notes live in docs-dev/, outside docs/, so they are never
+    published; the README and the modules' comments point there."""
+    notes = ROOT / "docs-dev"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, needle in {
+        "performance.md": "Latest measurement",
+        "upstream-reports.md": "Suggested fix",
+        "maintaining.md": "@handbook-author",
+        "outputs.md": "PDF/UA-1",
+        "safety-and-privacy.md": "X-Frame-Options: DENY",
+    }.items():
+        assert needle in (notes / name).read_text(encoding="utf-8"), name
+        assert f"`{name}`" in readme, f"the README does not point to {name}"
+    assert not list(DOCS.rglob("docs-dev"))
+    assert "Latest measurement" not in readme
 
 
 def test_the_readmes_module_table_matches_docs_ext():

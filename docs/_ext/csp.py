@@ -5,10 +5,22 @@ fonts, images or connections, and no inline style at all. Inline scripts
 are allowed only by SHA-256 hash, and the hashes are computed from the files
 the theme and this project ship, never from what a built page contains:
 
-- every ``<script>`` in the theme's templates that holds no template code
-  (furo's colour-scheme switch);
+- the theme's inline scripts, pinned by hash in ``THEME_INLINE_SCRIPTS``
+  below for the furo release in ``THEME_VERSION`` (furo's colour-scheme
+  switch, on every page);
 - every ``*.js`` file in the project's ``templates_path``, which templates
   include inline (the quick exit, ``_templates/handbook/quick-exit.js``).
+
+Why the theme's scripts are pinned rather than found: a hash in the policy
+lets a script run, so each one should be a decision someone reviewed, not
+whatever a regular expression finds in the installed theme's template
+sources. With the pin, a furo release that changes or adds an inline script
+cannot widen the policy by itself: the build warns that the installed furo
+is not the pinned one, and the page check below names any inline script the
+policy does not allow, so ``-W`` fails until the pin is reviewed.
+``tests/test_csp.py`` compares the pin with the scripts in the installed
+theme's templates and with the inline scripts of a rendered page, so the
+scan lives in a test, where a mistake fails loudly.
 
 The hashes are computed when the builder starts, before any page is read,
 and the policy goes into every page's head through the ``site_meta`` block
@@ -25,7 +37,8 @@ element, a ``style`` attribute or an event-handler attribute; a
 page content stand in for the quick exit).
 
 A meta tag cannot set ``frame-ancestors``: the quick-exit script breaks out
-of frames, and the README lists the headers a host should send.
+of frames, and ``docs-dev/safety-and-privacy.md`` lists the headers a host
+should send.
 
 Config values:
 
@@ -40,12 +53,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.metadata
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
-
 from sphinx.util import logging
 
 if TYPE_CHECKING:
@@ -66,12 +79,22 @@ POLICY = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
 }
-# An executable inline script: no src, and not a data block such as JSON-LD.
-INLINE_SCRIPT = re.compile(
-    r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>",
-    re.S | re.I,
-)
-TEMPLATE_CODE = re.compile(r"\{\{|\{%")
+# The inline scripts of the theme's templates (furo, and Sphinx's basic
+# theme that furo extends), by the template that holds them. Only furo's
+# colour-scheme switch is on the site's pages; the others belong to
+# templates this site never renders (the domain index, the sidebar search
+# box) and are kept so that this change leaves the policy, and so every
+# page, byte-identical; dropping them is a policy change of its own.
+# After a furo or Sphinx update: run tests/test_csp.py, review each new
+# script, then update the hashes and THEME_VERSION.
+THEME_VERSION = "2025.12.19"
+THEME_INLINE_SCRIPTS = {
+    "furo/base.html": "'sha256-ySvT2PEZeueHGC1y2crNuNTfphBynFPP7i+U21fEgX0='",
+    "furo/domainindex.html": "'sha256-Gke5bo3Lgoj0gtCNed5h2loaTjz9BQ8yOm9xoghqLfw='",
+    "basic/domainindex.html": "'sha256-QQp1+yQ44jXFkCG947LSh3deVmGtOx53zKNwtOtG3+4='",
+    "basic/searchbox.html": "'sha256-zj7JiAWUmJUmuXstiRyFPrIwRDuFhv++7c0NjNrUxos='",
+    "basic/searchfield.html": "'sha256-zj7JiAWUmJUmuXstiRyFPrIwRDuFhv++7c0NjNrUxos='",
+}
 SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
 POLICY_HEADER = "content-security-policy"
 
@@ -81,23 +104,23 @@ def source_hash(body: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def shipped_inline_scripts(
-    theme_dirs: list[Path], template_dirs: list[Path]
-) -> list[str]:
-    """The hashes of the inline scripts the theme and the project ship."""
-    hashes = []
-    for folder in theme_dirs:
-        for template in sorted(folder.rglob("*.html")):
-            text = template.read_text(encoding="utf-8")
-            for body in INLINE_SCRIPT.findall(text):
-                if body.strip() and not TEMPLATE_CODE.search(body):
-                    hashes.append(source_hash(body))
+def shipped_inline_scripts(template_dirs: list[Path]) -> list[str]:
+    """The hashes of the inline scripts the theme and the project ship: the
+    theme's as pinned, then every ``*.js`` file in the template folders."""
+    hashes = list(THEME_INLINE_SCRIPTS.values())
     for folder in template_dirs:
         for script in sorted(folder.rglob("*.js")):
             # Jinja drops the file's final newline when it includes it.
             text = script.read_text(encoding="utf-8").removesuffix("\n")
             hashes.append(source_hash(text))
     return list(dict.fromkeys(hashes))
+
+
+def theme_version() -> str | None:
+    try:
+        return importlib.metadata.version("furo")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def policy_text(policy: dict[str, list[str]], script_hashes: list[str]) -> str:
@@ -149,7 +172,9 @@ def page_problems(
             elif name.startswith("on"):
                 problems.append(f"an event handler {name!r} on <{element.tag}>")
             elif name in ("href", "src", "action", "formaction") and (
-                value.strip().lower().startswith(("javascript:", "data:text", "vbscript:"))
+                value.strip()
+                .lower()
+                .startswith(("javascript:", "data:text", "vbscript:"))
             ):
                 problems.append(f"<{element.tag} {name}={value[:40]!r}>")
     ids = [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
@@ -163,13 +188,18 @@ def prepare_policy(app: Sphinx) -> None:
     read, and hand the policy to the templates (``base.html``'s head)."""
     if app.builder.format != "html" or not app.config.handbook_csp_enabled:
         return
+    if (installed := theme_version()) != THEME_VERSION:
+        logger.warning(
+            "csp.py pins the inline scripts of furo %s, but furo %s is "
+            "installed: review its inline scripts and update THEME_INLINE_SCRIPTS "
+            "and THEME_VERSION (tests/test_csp.py shows the difference)",
+            THEME_VERSION,
+            installed,
+            type="handbook",
+            subtype="csp",
+        )
     confdir = Path(app.confdir)
-    theme_dirs = [Path(d) for d in app.builder.theme.get_theme_dirs()] if hasattr(
-        app.builder, "theme"
-    ) and app.builder.theme else []
-    hashes = shipped_inline_scripts(
-        theme_dirs, [confdir / d for d in app.config.templates_path]
-    )
+    hashes = shipped_inline_scripts([confdir / d for d in app.config.templates_path])
     app.config.html_context = {
         **app.config.html_context,
         "handbook_csp_policy": policy_text(app.config.handbook_csp, hashes),
@@ -181,15 +211,25 @@ def check_pages(app: Sphinx, exception: Exception | None) -> None:
     """Every page of the finished build, parsed: the policy once in its head,
     and nothing on it that the policy would have to block."""
     context = app.config.html_context
-    if exception or app.builder.format != "html" or "handbook_csp_policy" not in context:
+    if (
+        exception
+        or app.builder.format != "html"
+        or "handbook_csp_policy" not in context
+    ):
         return
-    policy, allowed = context["handbook_csp_policy"], set(context["handbook_csp_hashes"])
+    policy, allowed = (
+        context["handbook_csp_policy"],
+        set(context["handbook_csp_hashes"]),
+    )
     outdir = Path(app.outdir)
     redirects = {f"{old}.html" for old in getattr(app.config, "handbook_redirects", {})}
     for path in sorted(outdir.rglob("*.html")):
         rel = path.relative_to(outdir).as_posix()
         for problem in page_problems(
-            path.read_bytes(), policy=policy, allowed=allowed, may_redirect=rel in redirects
+            path.read_bytes(),
+            policy=policy,
+            allowed=allowed,
+            may_redirect=rel in redirects,
         ):
             logger.warning("%s: %s", rel, problem, type="handbook", subtype="csp")
 
