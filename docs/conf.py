@@ -79,7 +79,8 @@ handbook_author = {
 handbook_practice = {
     "name": "Susan Cole Rome, LMFT",
     "locality": "Calabasas",
-    "region": "CA",
+    "region": "CA",  # the postal code (JSON-LD addressRegion)
+    "region_name": "California",  # as readers read it (the print cover)
     "country": "US",
     "areas_served": ["Calabasas", "Hidden Hills"],
     "url": "",  # the practice's own website, once confirmed

@@ -103,7 +103,7 @@ PATH_WEEKS = tuple(f"Week {n}" for n in range(1, 7))
 # Sentences of the print edition's templates (docs/_templates/print/), as
 # Sphinx's gettext builder writes their msgid, and the template holding each.
 PRINT_TEMPLATE_SENTENCES = (
-    ("Couples therapy in Calabasas, California", "front-matter.html"),
+    ("Couples therapy in %(locality)s, %(region)s", "front-matter.html"),
     (
         "This handbook is for learning. It is not therapy, and it does not "
         "replace care from a licensed professional.",

@@ -311,7 +311,7 @@ def test_nesting_too_deep_to_read_names_the_page(tmp_path, capsys):
 
 
 def test_the_print_edition_fetches_only_local_files(tmp_path):
-    from print_edition import local_only_fetcher
+    from print_render import local_only_fetcher
 
     inside = tmp_path / "docs"
     inside.mkdir()

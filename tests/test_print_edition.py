@@ -141,6 +141,42 @@ def test_handbook_metadata_comes_from_conf(handbook):
     assert "attachment theory" in str(info["/Keywords"])
 
 
+def test_the_cover_prints_title_author_and_town_from_conf(book):
+    from pypdf import PdfReader
+
+    cover = " ".join(
+        PdfReader(book.pdf / "emotional-intimacy-handbook.pdf")
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    title, subtitle = from_conf("handbook_site_name").split(": ")
+    author = from_conf("handbook_author")
+    practice = from_conf("handbook_practice")
+    assert title in cover and subtitle in cover
+    assert f"{author['name']}, {author['credential']}" in cover
+    town = f"{practice['locality']}, {practice['region_name']}"
+    assert f"Couples therapy in {town}" in cover
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("handbook_paper_size", "b5"), ("handbook_print_workers", -1)],
+)
+def test_bad_print_settings_are_config_errors_naming_the_setting(setting, value):
+    from types import SimpleNamespace
+
+    from sphinx.errors import ConfigError
+
+    from print_edition import check_print_config
+
+    config = SimpleNamespace(
+        **{"handbook_paper_size": "letter", "handbook_print_workers": 0, setting: value}
+    )
+    with pytest.raises(ConfigError, match=f"^{setting} must be .*conf.py"):
+        check_print_config(None, config)
+
+
 def test_handbook_is_tagged_pdf_ua_in_english(handbook):
     root = handbook.Root
     assert "/StructTreeRoot" in root
@@ -412,8 +448,8 @@ def test_starting_weasyprint_prints_nothing_under_a_chatty_root_logger():
             "import logging, sys",
             "logging.basicConfig(level=logging.INFO)  # as accessible-pygments",
             f"sys.path.insert(0, {str(DOCS / '_ext')!r})",
-            "import print_edition",
-            "print_edition.WeasyPrint(",
+            "import print_render",
+            "print_render.WeasyPrint(",
             f"    base_url={str(DOCS)!r},",
             f"    stylesheet={str(DOCS / '_static/css/print.css')!r},",
             f"    roots=({str(DOCS)!r},),",

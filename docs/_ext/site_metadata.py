@@ -8,7 +8,8 @@ or practice) reads it from these config values, which conf.py sets once:
 (str, the home page's description), ``handbook_keywords`` (list of str),
 ``handbook_locale`` (str, like ``en_US``), ``handbook_author`` (dict: name,
 credential, job_title, profile_page), ``handbook_practice`` (dict: name,
-locality, region, country, areas_served, url, phone, licence_number),
+locality, region (a postal code like ``CA``), region_name (as readers read
+it), country, areas_served, url, phone, licence_number),
 ``handbook_social_image`` and ``handbook_social_image_alt`` (str),
 ``handbook_consultation_url`` (str), ``handbook_repository_url`` (str,
 the GitHub repository, for "Report a problem"), ``handbook_edition_date``
