@@ -1,7 +1,7 @@
 """Citations without the slow parts, through pybtex's public plugin API.
 
 Two costs of sphinxcontrib-bibtex, each worked around here and written up
-for upstream in the README ("Workarounds and upstream reports"):
+for upstream in docs-dev/upstream-reports.md:
 
 1. It asks pybtex for a plugin (the "plaintext" backend, the "last" name
    style) on every citation, and pybtex answers by scanning the entry points

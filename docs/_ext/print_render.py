@@ -88,7 +88,7 @@ class WeasyPrint:
             # Imported late (the HTML builds never need WeasyPrint), and
             # inside problems(): importing it logs progress messages, which
             # would be printed (accessible-pygments, loaded for furo's code
-            # style, configures the root logger; README, "Workarounds").
+            # style, configures the root logger; docs-dev/upstream-reports.md).
             self.fetcher = local_only_fetcher(tuple(Path(root) for root in roots))
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
