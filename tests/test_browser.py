@@ -352,7 +352,7 @@ def test_nothing_covers_the_quick_exit(site, browser):
             if state == "bottom":
                 page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
             if state == "menu":
-                page.locator("label[for='__navigation']").first.click()
+                page.locator("label[for='__navigation']:visible").first.click()
             on_top = page.evaluate(
                 """() => {
                   const button = document.getElementById('quick-exit');

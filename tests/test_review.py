@@ -66,10 +66,10 @@ def byline_and_graph(out):
     soup = BeautifulSoup((out / "chapters" / "one.html").read_bytes(), "lxml")
     status = soup.select_one(".page-byline .review-status").get_text(" ", strip=True)
     (ld,) = soup.find_all("script", type="application/ld+json")
-    page = next(
-        n for n in json.loads(ld.string)["@graph"] if n["@type"] == "MedicalWebPage"
-    )
-    return status, page
+    nodes = json.loads(ld.string)["@graph"]
+    pages = [n for n in nodes if n["@type"] == "MedicalWebPage"]
+    assert len(pages) == 1, ([n["@type"] for n in nodes], status)
+    return status, pages[0]
 
 
 def test_a_signed_page_says_who_reviewed_it_until_it_changes(signed_root, tmp_path):
