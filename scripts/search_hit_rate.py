@@ -59,12 +59,16 @@ def hit(found: list[str], expected: tuple[str, ...], top: int = 3) -> bool:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from search_queries import QUERIES
+    import search_queries
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a built site, e.g. build/html")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--held-out", action="store_true", help="the held-out set (HELD_OUT)"
+    )
     args = parser.parse_args()
+    queries = search_queries.HELD_OUT if args.held_out else search_queries.QUERIES
     chromium = find_chromium()
     if chromium is None:
         print("no Chromium installed (apt-get install chromium)", file=sys.stderr)
@@ -77,7 +81,7 @@ def main() -> int:
                 executable_path=chromium, args=CHROMIUM_FLAGS
             )
             page = browser.new_page()
-            for query, expected in QUERIES:
+            for query, expected in queries:
                 start = time.perf_counter()
                 found = search(page, base, query)
                 seconds.append(time.perf_counter() - start)
@@ -94,7 +98,7 @@ def main() -> int:
         print(f"miss: {query!r} wants {list(expected)}, got {top}")
     seconds.sort()
     print(
-        f"hit rate: {hits}/{len(QUERIES)} ({100 * hits / len(QUERIES):.0f}%); "
+        f"hit rate: {hits}/{len(queries)} ({100 * hits / len(queries):.0f}%); "
         f"median time to results {1000 * seconds[len(seconds) // 2]:.0f} ms"
     )
     return 0

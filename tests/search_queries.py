@@ -126,3 +126,46 @@ DANGER_QUERIES: list[str] = [
 
 # Searches that find nothing in the handbook.
 NO_RESULT_QUERIES: list[str] = ["xylophone quantum", "zzzzqqq"]
+
+# A second set, written after the pages' search terms and never used to tune
+# them or the ranking: how well the search does on phrasings it was not
+# built for. The test asks for nine in ten, as issue 24 does of the
+# maintainers' own set.
+HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
+    ("my partner lied to me", ("chapters/after-betrayal",)),
+    ("emotional affair", ("chapters/after-betrayal",)),
+    ("he was texting another woman", ("chapters/after-betrayal",)),
+    ("we haven't had sex in months", ("chapters/sex-and-closeness",)),
+    ("low libido", ("chapters/sex-and-closeness",)),
+    ("she pulls away when I try to talk", ("chapters/the-cycle",)),
+    ("silent treatment", ("chapters/the-cycle",)),
+    ("how do I calm down in a fight", ("exercises/take-a-break",)),
+    ("I said something hurtful and want to fix it", ("exercises/repair-script",)),
+    ("we argue about chores", ("exercises/sharing-the-load",)),
+    ("spending too much money", ("chapters/money-troubles",)),
+    ("credit card debt", ("chapters/money-troubles",)),
+    ("we lost a baby", ("chapters/life-changes",)),
+    ("caring for my sick mother", ("chapters/life-changes",)),
+    ("my partner drinks too much", ("chapters/when-one-is-struggling",)),
+    ("panic attacks", ("chapters/when-one-is-struggling",)),
+    ("my wife thinks I'm not listening", ("exercises/reflective-listening",)),
+    ("how to reconnect with my husband", ("chapters/busy-lives",)),
+    ("should we get divorced", ("chapters/leaving-or-staying",)),
+    ("co-parenting after divorce", ("chapters/leaving-or-staying",)),
+    ("her family doesn't like me", ("chapters/family-and-later-life",)),
+    ("different religions", ("chapters/family-and-later-life",)),
+    ("he tracks my location", ("chapters/getting-help",)),
+    ("she won't let me see my friends", ("chapters/getting-help",)),
+    ("what is emotional intimacy", ("chapters/what-is-emotional-intimacy",)),
+    ("attachment styles", ("chapters/science-of-connection",)),
+    ("anxious attachment", ("chapters/science-of-connection",)),
+    ("couples counselor near me", ("chapters/couples-therapy",)),
+    ("my husband is on the autism spectrum", ("chapters/different-minds",)),
+    ("we can't make decisions together", ("exercises/solve-a-problem",)),
+    ("my partner is never happy for me", ("exercises/good-news",)),
+    ("conversation starters for couples", ("exercises/know-each-other",)),
+    ("bad day at work", ("exercises/stress-reducing-talk",)),
+    ("clear history so he can't see", ("privacy",)),
+    ("screen time ruins our evenings", ("exercises/ritual-of-connection",)),
+    ("how to say sorry", ("exercises/repair-script",)),
+]
