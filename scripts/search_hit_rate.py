@@ -4,6 +4,7 @@ Usage (with the test dependencies, e.g. ``.nox/tests/bin/python``)::
 
     python scripts/search_hit_rate.py build/html        # hit rate, misses
     python scripts/search_hit_rate.py build/html -v     # every query's top three
+    python scripts/search_hit_rate.py build/html --held-out --sphinx-stock
 
 Serves the built folder on 127.0.0.1 (bench_pages.serve), opens
 ``search.html?q=...`` for every query in ``tests/search_queries.py`` in
@@ -67,6 +68,11 @@ def main() -> int:
     parser.add_argument(
         "--held-out", action="store_true", help="the held-out set (HELD_OUT)"
     )
+    parser.add_argument(
+        "--sphinx-stock",
+        action="store_true",
+        help="Sphinx's own ranking: the handbook's search data is not loaded",
+    )
     args = parser.parse_args()
     queries = search_queries.HELD_OUT if args.held_out else search_queries.QUERIES
     chromium = find_chromium()
@@ -81,6 +87,8 @@ def main() -> int:
                 executable_path=chromium, args=CHROMIUM_FLAGS
             )
             page = browser.new_page()
+            if args.sphinx_stock:  # handbook-search.js then leaves Sphinx's search be
+                page.route("**/search-terms.js", lambda route: route.abort())
             for query, expected in queries:
                 start = time.perf_counter()
                 found = search(page, base, query)

@@ -160,12 +160,20 @@ def search_data(app: Sphinx) -> dict[str, Any]:
             continue
         front = page_front_matter(env, docname)
         terms = [t for t in (term_stems(term) for term in front["search_terms"]) if t]
+        # Each term as typed, every word stemmed and none left out, for a
+        # match of the whole phrase ("where are we", "how close are we").
+        phrases = [
+            s
+            for s in (stems(term, lang.stem) for term in front["search_terms"])
+            if len(s) > 1
+        ]
         pages.append(
             {
                 "page": docname,
                 "title": env.titles[docname].astext(),
                 "description": str(front.get("description", "")),
                 "terms": terms,
+                "phrases": phrases,
             }
         )
     return {

@@ -112,8 +112,14 @@
     return found;
   };
 
+  // Every word stemmed, none left out: for phrases and danger words.
+  const said = (query) => words(query).map((w) => stemmer.stemWord(w).toLowerCase());
+  const holds = (sequence, phrase) =>
+    sequence.some((_word, start) => phrase.every((stem, i) => sequence[start + i] === stem));
+
   const rank = (query) => {
     const p = prepared || prepare();
+    const typed = said(query);
     const stems = [...new Set(words(query).map(indexForm).filter(Boolean))];
     const scores = new Map(); // file -> [score, matched idf]
     let informative = 0;
@@ -137,6 +143,9 @@
       for (const term of page.terms)
         if (term.length > 1 && term.every((stem) => asked.has(stem)))
           score += WEIGHT.phrase * term.reduce((sum, s) => sum + (idfOf.get(s) || 0), 0);
+      // A whole phrase of the page, word for word, stop words and all.
+      for (const phrase of page.phrases)
+        if (holds(typed, phrase)) score += (WEIGHT.phrase * phrase.length) / 2;
       score *= 0.3 + (0.7 * covered) / informative;
       results.push({ page, score });
     }
@@ -147,10 +156,8 @@
 
   // Danger words: every word stemmed, none left out ("kill me", "hurt me").
   const isDanger = (query) => {
-    const said = words(query).map((w) => stemmer.stemWord(w).toLowerCase());
-    return data.danger.some((phrase) =>
-      said.some((_word, start) => phrase.every((stem, i) => said[start + i] === stem)),
-    );
+    const typed = said(query);
+    return data.danger.some((phrase) => holds(typed, phrase));
   };
 
   const show = (id, visible) => {
