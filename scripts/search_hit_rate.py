@@ -58,9 +58,8 @@ def hit(found: list[str], expected: tuple[str, ...], top: int = 3) -> bool:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     import search_queries
+    from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a built site, e.g. build/html")
@@ -98,7 +97,9 @@ def main() -> int:
                 else:
                     misses.append((query, expected, found[:3]))
                 if args.verbose:
-                    print(f"{'ok ' if hit(found, expected) else 'MISS'} {query!r}: {found[:3]}")
+                    print(
+                        f"{'ok ' if hit(found, expected) else 'MISS'} {query!r}: {found[:3]}"
+                    )
             browser.close()
     finally:
         server.shutdown()

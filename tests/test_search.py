@@ -15,9 +15,7 @@ import re
 from urllib.parse import quote_plus
 
 import pytest
-
 import search_terms
-from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
 from search_hit_rate import SEARCH_DONE, hit, search
 from search_queries import (
     DANGER_QUERIES,
@@ -27,16 +25,29 @@ from search_queries import (
     SAFETY_PAGE,
 )
 
+from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
+
 # -- Without a browser: the rules for search terms ------------------------------
 
 
 def test_plain_search_terms_pass():
-    assert search_terms.term_problems(["cheated", "he shuts down", "in-laws", "Asperger's"]) == []
+    assert (
+        search_terms.term_problems(
+            ["cheated", "he shuts down", "in-laws", "Asperger's"]
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     "term",
-    ["<script>", "call 911", "a;b", "doesn't listen", "one two three four five six seven"],
+    [
+        "<script>",
+        "call 911",
+        "a;b",
+        "doesn't listen",
+        "one two three four five six seven",
+    ],
 )
 def test_search_terms_are_plain_words(term):
     assert search_terms.term_problems([term])
@@ -57,7 +68,13 @@ def test_every_page_that_needs_them_has_search_terms(book):
     text = (book.html / search_terms.DATA_FILE).read_text(encoding="utf-8")
     data = json.loads(text.split("=", 1)[1].strip().rstrip(";"))
     pages = {page["page"]: page for page in data["pages"]}
-    for name in ("start-here", "six-week-path", "for-therapists", "glossary", "privacy"):
+    for name in (
+        "start-here",
+        "six-week-path",
+        "for-therapists",
+        "glossary",
+        "privacy",
+    ):
         assert pages[name]["terms"], name
     for name, page in pages.items():
         if name.startswith(("chapters/", "exercises/")):
@@ -68,6 +85,7 @@ def test_every_page_that_needs_them_has_search_terms(book):
 
 
 # -- In Chromium -----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def site(book):
@@ -80,11 +98,15 @@ def site(book):
 def browser():
     executable = find_chromium()
     if executable is None:
-        pytest.skip("no Chromium installed (apt-get install chromium); CI always has it")
+        pytest.skip(
+            "no Chromium installed (apt-get install chromium); CI always has it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
@@ -134,7 +156,9 @@ def test_each_result_shows_its_title_and_description(book, site, reader):
         text = (book.html / item["href"]).read_text(encoding="utf-8")
         meta = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
         assert item["description"] == html.unescape(meta), item
-        title = re.search(r"<h1>(?:<span[^>]*>[^<]*</span>)?(.*?)<a ", text, re.S).group(1)
+        title = re.search(
+            r"<h1>(?:<span[^>]*>[^<]*</span>)?(.*?)<a ", text, re.S
+        ).group(1)
         assert item["title"] == html.unescape(title.strip()), item
     assert items[0]["href"] == "chapters/after-betrayal.html"
 
@@ -146,7 +170,9 @@ def test_a_search_with_no_results_is_no_dead_end(site, reader, query):
     assert found == []
     nothing = reader.locator("#search-nothing")
     assert nothing.is_visible()
-    links = nothing.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    links = nothing.locator("a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert "start-here.html" in links
     assert "index.html" in links  # the contents
     assert {"tel:911", "tel:988", "tel:+18007997233"} <= set(links)
@@ -162,7 +188,9 @@ def test_danger_words_put_the_safety_page_first(site, reader, query):
     safety = reader.locator("#search-safety")
     assert safety.is_visible()
     assert {"tel:911", "tel:988"} <= set(
-        safety.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        safety.locator("a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
     )
 
 
@@ -212,7 +240,13 @@ def test_a_search_keeps_nothing_and_sends_nothing(site, browser):
     )
     cookies = context.cookies()
     context.close()
-    assert storage == {"local": [], "session": [], "databases": [], "caches": [], "cookie": ""}
+    assert storage == {
+        "local": [],
+        "session": [],
+        "databases": [],
+        "caches": [],
+        "cookie": "",
+    }
     assert cookies == []
 
 
@@ -222,7 +256,8 @@ def test_search_works_offline_from_the_built_folder(book, browser):
     page.goto((book.html / "search.html").as_uri() + "?q=dead+bedroom")
     page.wait_for_function(SEARCH_DONE, timeout=10_000)
     first = page.eval_on_selector_all(
-        "#search-results ul.search > li > a", "links => links.map(a => a.getAttribute('href'))"
+        "#search-results ul.search > li > a",
+        "links => links.map(a => a.getAttribute('href'))",
     )[:1]
     page.close()
     assert first == ["chapters/sex-and-closeness.html"]

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from page_metadata import list_field, page_front_matter
+from page_metadata import page_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -61,21 +61,58 @@ MAX_WORDS = 6
 # Letters (any script), joined by single spaces, hyphens or apostrophes.
 PLAIN_TERM = re.compile(r"^[^\W\d_]+(?:(?: |-|'|\u2019)[^\W\d_]+)*$")
 WORD = re.compile(r"[^\W_]+")
-# "doesn't", "won’t": split at the apostrophe, they leave a fragment.
+# "doesn't", "won't": split at the apostrophe, they leave a fragment.
 CONTRACTION = re.compile(r"n['\u2019]t\b", re.I)
 
 DANGER_WORDS = [
     # Violence and threats
-    "hit", "hits me", "punch", "slap", "kick", "shove", "choke", "choking",
-    "strangle", "beat me", "beats me", "hurt me", "hurts me", "hurting me",
-    "threaten", "threatens", "threat", "weapon", "gun", "knife", "abuse",
-    "abusive", "violence", "violent", "rape", "forced me", "stalk", "stalking",
+    "hit",
+    "hits me",
+    "punch",
+    "slap",
+    "kick",
+    "shove",
+    "choke",
+    "choking",
+    "strangle",
+    "beat me",
+    "beats me",
+    "hurt me",
+    "hurts me",
+    "hurting me",
+    "threaten",
+    "threatens",
+    "threat",
+    "weapon",
+    "gun",
+    "knife",
+    "abuse",
+    "abusive",
+    "violence",
+    "violent",
+    "rape",
+    "forced me",
+    "stalk",
+    "stalking",
     # Fear
-    "scared", "afraid", "frightened", "terrified", "not safe", "unsafe",
-    "danger", "in danger",
+    "scared",
+    "afraid",
+    "frightened",
+    "terrified",
+    "not safe",
+    "unsafe",
+    "danger",
+    "in danger",
     # Suicide and self-harm
-    "kill", "kill myself", "kill me", "suicide", "suicidal", "want to die",
-    "end my life", "self harm", "hurt myself",
+    "kill",
+    "kill myself",
+    "kill me",
+    "suicide",
+    "suicidal",
+    "want to die",
+    "end my life",
+    "self harm",
+    "hurt myself",
 ]
 
 
@@ -127,7 +164,9 @@ def check_terms(app: Sphinx, env: BuildEnvironment) -> None:
                 )
             continue
         for problem in term_problems(page_terms(env, docname)):
-            logger.warning(problem, location=(docname, 1), type="handbook", subtype="search")
+            logger.warning(
+                problem, location=(docname, 1), type="handbook", subtype="search"
+            )
 
 
 def stems(text: str, stem) -> list[str]:
