@@ -261,3 +261,31 @@ def test_search_works_offline_from_the_built_folder(book, browser):
     )[:1]
     page.close()
     assert first == ["chapters/sex-and-closeness.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["zzzzqqq", "he hit me", "dead bedroom"])
+def test_the_search_page_has_no_axe_violations(site, browser, query):
+    """The views a script shows (no results, danger) are checked too: the
+    site-wide axe test sees the search page only as it loads."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    search(page, site, query)
+    result = Axe().run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": [
+                    "wcag2a",
+                    "wcag2aa",
+                    "wcag21aa",
+                    "wcag22aa",
+                    "best-practice",
+                ],
+            }
+        },
+    )
+    page.close()
+    assert [v["id"] for v in result.response["violations"]] == []

@@ -24,8 +24,9 @@ Search terms are page data and pages are untrusted (CONTRIBUTING, "What a
 page may hold"): each term is plain words (letters, spaces, hyphens and
 apostrophes), at most ``MAX_WORDS`` words; a page holds at most
 ``MAX_TERMS``. Anything else is a warning naming the page, so ``-W`` fails
-the build. The data file is written with ``json.dumps`` (ASCII only), so no
-term can become code.
+the build, and such a term stays out of the search. The data file is
+written with ``json.dumps`` (ASCII only, "<", ">" and "&" escaped), so no
+description or term can become code or markup.
 
 Config values:
 
@@ -198,14 +199,12 @@ def search_data(app: Sphinx) -> dict[str, Any]:
         if "nosearch" in meta or docname not in env.titles:
             continue
         front = page_front_matter(env, docname)
-        terms = [t for t in (term_stems(term) for term in front["search_terms"]) if t]
+        # Only plain terms (a refused one has been named already).
+        plain = [t for t in front["search_terms"] if PLAIN_TERM.match(t)]
+        terms = [t for t in (term_stems(term) for term in plain) if t]
         # Each term as typed, every word stemmed and none left out, for a
         # match of the whole phrase ("where are we", "how close are we").
-        phrases = [
-            s
-            for s in (stems(term, lang.stem) for term in front["search_terms"])
-            if len(s) > 1
-        ]
+        phrases = [s for s in (stems(term, lang.stem) for term in plain) if len(s) > 1]
         pages.append(
             {
                 "page": docname,
@@ -242,6 +241,9 @@ def write_search_data(
     if getattr(app.builder, "indexer", None) is None:
         return
     text = json.dumps(search_data(app), ensure_ascii=True, separators=(",", ":"))
+    # Data, never markup, wherever it is read: no "<", ">" or "&" as such.
+    for char in "<>&":
+        text = text.replace(char, f"\\u{ord(char):04x}")
     path = Path(app.outdir, DATA_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
