@@ -189,6 +189,7 @@ extensions = [
     "seo",
     "csp",
     "page_assets",
+    "search_terms",  # readers' words for each page, for the site's search
     "citations",
     "print_edition",
     "epub_edition",  # the EPUB dated from the commit, byte-identical
@@ -249,6 +250,7 @@ handbook_static_files = [
     "images/favicon.svg",
     "images/social-card.png",
     "js/search-keeps-nothing.js",
+    "js/handbook-search.js",
 ]
 html_css_files = ["css/handbook.css"]
 # The favicon is inlined into every page by _templates/base.html.
@@ -282,6 +284,24 @@ html_theme_options = {
     # The colours and fonts are furo's CSS variables, set in handbook.css
     # (not here: furo would write them inline, which the CSP refuses).
 }
+
+# -- Search (_ext/search_terms.py, _static/js/handbook-search.js) -------------
+# Sphinx's own index and stemmer; the handbook ranks and shows the results.
+# These pages must declare ``search_terms:``, the words readers type for
+# their subject. The danger words that put the safety page first are
+# handbook_search_danger_words (defaults in _ext/search_terms.py).
+
+handbook_search_terms_pages = [
+    "chapters/*",
+    "exercises/*",
+    "start-here",
+    "six-week-path",
+    "for-therapists",
+    "glossary",
+    "privacy",
+]
+# Results show each page's description, not an excerpt fetched page by page.
+html_show_search_summary = False
 
 # -- Options for the copy button ---------------------------------------------
 # https://sphinx-copybutton.readthedocs.io/en/latest/use.html

@@ -19,6 +19,9 @@ The budgets (issue 15), each measured in every run:
 - Lighthouse, at the version locked in requirements/npm, mobile: 100 in
   performance, accessibility, best practices and SEO on the home page, the
   longest chapter and the longest exercise;
+- the search (issue 24): Sphinx's index and the handbook's search data at
+  most 64 KiB gzipped, and at most 1 s from opening the search page (phone
+  width, empty cache) to its first result;
 - a guard, not a target: the clean HTML build at most 2.0x the floor, the
   same pages built by bare Sphinx (myst-parser only, default theme).
 
@@ -68,6 +71,8 @@ BUDGETS = {
     "page_requests": 10,
     "lighthouse_score": 100,
     "html_ratio_to_floor": 2.0,
+    "search_index_kib": 64.0,
+    "search_first_result_seconds": 1.0,
 }
 
 
@@ -83,6 +88,12 @@ BUDGET_NAMES = {
     "page_requests": ("requests of a first view", "most requests", ""),
     "lighthouse_score": ("Lighthouse mobile", "lowest Lighthouse", ""),
     "html_ratio_to_floor": ("guard: HTML build / bare Sphinx", "HTML / floor", "x"),
+    "search_index_kib": ("search index and data, gzipped", "search index", " KiB"),
+    "search_first_result_seconds": (
+        "search: open to first result",
+        "first result",
+        " s",
+    ),
 }
 AT_LEAST = {"lighthouse_score"}
 
@@ -130,6 +141,19 @@ def figures(run: dict) -> dict[str, Figures | str]:
     found["html_ratio_to_floor"] = (
         [("clean HTML build / floor", ratio)] if ratio is not None else "a build failed"
     )
+    search = run.get("search") or run.get("pages_skipped") or "no search measured"
+    found["search_index_kib"] = found["search_first_result_seconds"] = search
+    if not isinstance(search, str):
+        found["search_index_kib"] = [
+            (
+                " and ".join(search["gzip_bytes"]),
+                sum(search["gzip_bytes"].values()) / 1024,
+            )
+        ]
+        found["search_first_result_seconds"] = [
+            (repr(query), seconds)
+            for query, seconds in search["first_result_seconds"].items()
+        ]
     return found
 
 

@@ -19,8 +19,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -239,6 +241,41 @@ def lighthouse(base: str, chromium: str, pages: dict[str, str]) -> dict:
     return results
 
 
+# Searches timed from an empty cache to the first result (issue 24).
+SEARCHES = ["he shuts down", "my husband cheated on me", "kill myself"]
+# What the search page loads besides what every page loads: Sphinx's index
+# and the handbook's search data (docs/_ext/search_terms.py).
+SEARCH_FILES = ["searchindex.js", "_static/search-terms.js"]
+
+
+def search_figures(site: Path, base: str, chromium: str) -> dict:
+    """The search's index and data as the host sends them (gzipped), and
+    seconds from opening the search page to its first result, in Chromium
+    at phone width with an empty cache."""
+    from playwright.sync_api import sync_playwright
+
+    sizes = {
+        name: len(gzip.compress((site / name).read_bytes(), 6))
+        for name in SEARCH_FILES
+        if (site / name).is_file()
+    }
+    seconds = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, args=CHROMIUM_FLAGS[1:]
+        )
+        for query in SEARCHES:
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(f"{base}search.html?q={quote_plus(query)}", wait_until="commit")
+            page.wait_for_selector("#search-results ul.search > li > a", timeout=10_000)
+            seconds[query] = time.perf_counter() - start
+            context.close()
+        browser.close()
+    return {"gzip_bytes": sizes, "first_result_seconds": seconds}
+
+
 def measure_pages(run: dict, site: Path) -> None:
     """Page weight and Lighthouse on the site of the whole build."""
     chromium, pages = find_chromium(), weighed_pages()
@@ -253,6 +290,8 @@ def measure_pages(run: dict, site: Path) -> None:
     try:
         print("bench: page weight", file=sys.stderr, flush=True)
         run["pages"] = page_weights(base, chromium, pages)
+        print("bench: search", file=sys.stderr, flush=True)
+        run["search"] = search_figures(site, base, chromium)
         for page in run["pages"]:
             page["words"] = words[page["page"]]
         print("bench: Lighthouse", file=sys.stderr, flush=True)

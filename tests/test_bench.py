@@ -82,6 +82,13 @@ def passing() -> dict:
             page("exercises/b", 49.0, 9),
         ],
         "lighthouse": {"index": scores(), "chapters/a": scores()},
+        "search": {
+            "gzip_bytes": {
+                "searchindex.js": 48 * 1024,
+                "_static/search-terms.js": 16 * 1024,
+            },
+            "first_result_seconds": {"he shuts down": 0.4, "kill myself": 1.0},
+        },
     }
 
 
@@ -100,6 +107,8 @@ def test_a_run_at_every_limit_meets_every_budget(passing):
         "most requests",
         "lowest Lighthouse",
         "HTML / floor",
+        "search index",
+        "first result",
     ]
 
 
@@ -123,6 +132,14 @@ def test_a_run_at_every_limit_meets_every_budget(passing):
         (
             lambda r: r.update(html_ratio_to_floor=2.01),
             "clean HTML build / floor 2.01x",
+        ),
+        (
+            lambda r: r["search"]["gzip_bytes"].update({"searchindex.js": 49 * 1024}),
+            "searchindex.js and _static/search-terms.js 65.00 KiB",
+        ),
+        (
+            lambda r: r["search"]["first_result_seconds"].update({"hit": 1.2}),
+            "'hit' 1.20 s (at most 1.0 s)",
         ),
     ],
 )
@@ -187,7 +204,10 @@ def test_the_records_feed_the_check_the_table_and_the_summary(passing):
     assert "| 61.00 KiB (chapters/e) |" in "\n".join(table)
     summary = bench.summary_table([judged(passing), slow])
     assert summary[2].endswith("| 0 |") and summary[3].endswith("| 3 |")
-    assert "| 2 | 1.50 s | 30.00 s | 61.00 KiB | 12 | 100 | 2.50x | 3 |" in summary
+    assert (
+        "| 2 | 1.50 s | 30.00 s | 61.00 KiB | 12 | 100 | 2.50x | 64.00 KiB | 1.00 s | 3 |"
+        in summary
+    )
 
 
 def test_report_has_a_row_per_page(passing):
@@ -227,7 +247,10 @@ def test_several_runs_all_count(passing):
         "run 2: live preview, save to served: median of 5 saves 1.70 s (at most 1.5 s)"
     ]
     report = bench.markdown(runs)
-    assert "| 1 | 1.50 s | 30.00 s | 60.00 KiB | 10 | 100 | 2.00x | 0 |" in report
+    assert (
+        "| 1 | 1.50 s | 30.00 s | 60.00 KiB | 10 | 100 | 2.00x | 64.00 KiB | 1.00 s | 0 |"
+        in report
+    )
     assert "| 2 | 1.70 s |" in report
 
 

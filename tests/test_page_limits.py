@@ -128,6 +128,10 @@ def test_the_build_fails(hostile):
         " names National Domestic Violence Hotline but points to "
         "'https://example.org/HOSTILE-HOTLINE'",
         "crisis-numbers.md:15: WARNING: link text '988' names 988 Suicide",
+        # Search terms are plain words (search_terms.py).
+        "search-terms.md:1: WARNING: search term \"</script><script>alert('HOSTILE-TERM')"
+        '</script>" is not plain words',
+        "search-terms.md:1: WARNING: search term 'call 555 0199' is not plain words",
         # Safety elements.
         "hide-safety.md:8: WARNING: class hidden is not allowed in a page",
         "hide-safety.md:13: WARNING: class quick-exit, safety-box is not allowed",
@@ -328,3 +332,12 @@ def test_the_print_edition_fetches_only_local_files(tmp_path):
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_the_search_data_holds_no_markup_and_no_refused_term(hostile):
+    data = (hostile[0].outdir / "_static" / "search-terms.js").read_text(
+        encoding="utf-8"
+    )
+    assert "<" not in data and ">" not in data
+    assert "HOSTILE-TERM" not in data
+    assert "hostile-front-matter" in data  # the page is there, its text escaped

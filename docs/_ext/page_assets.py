@@ -62,6 +62,8 @@ def unwanted_assets(
         unwanted |= SEARCH_ONLY
         if not has_phrases:
             unwanted |= COPY_BUTTON
+    else:  # no phrase card; Sphinx's search reads the documentation options
+        unwanted |= COPY_BUTTON - {"_static/documentation_options.js"}
     return frozenset(unwanted)
 
 

@@ -15,6 +15,9 @@ Front-matter fields:
     One or two sentences for search results, 50 to 160 characters.
 ``keywords`` (optional)
     A YAML list of search phrases.
+``search_terms`` (chapters, exercises and guides; see ``search_terms.py``)
+    The words readers type for the page's subject, a YAML list or a
+    comma-separated string; the site's search weighs them above the text.
 ``last_reviewed``, ``next_review`` (pages matched by ``handbook_reviewed_pages``)
     ISO dates (``2026-11-25``). The next review is usually three years later.
 
@@ -59,6 +62,7 @@ KNOWN_FIELDS = frozenset(
     {
         "description",
         "keywords",
+        "search_terms",
         "last_reviewed",
         "next_review",
         "image",
@@ -71,6 +75,8 @@ KNOWN_FIELDS = frozenset(
 # Keys that MyST and this module add to env.metadata themselves.
 ADDED_BY_TOOLS = frozenset({"wordcount", "myst_slugs"})
 DATE_FIELDS = ("last_reviewed", "next_review")
+# Fields holding a list: a YAML list or a comma-separated string.
+LIST_FIELDS = ("keywords", "search_terms")
 FRONT_MATTER_LINE = 1  # MyST front matter always starts the file
 
 
@@ -81,16 +87,22 @@ def page_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any]:
     """
     raw = env.metadata.get(docname, {})
     data: dict[str, Any] = dict(raw)
-    keywords = raw.get("keywords", "")
-    if isinstance(keywords, str) and keywords.startswith("["):
-        keywords = json.loads(keywords)
-    elif isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",") if k.strip()]
-    data["keywords"] = list(keywords)
+    for field in LIST_FIELDS:
+        data[field] = list_field(raw.get(field, ""))
     for field in DATE_FIELDS:
         value = raw.get(field)
         data[field] = _parse_date(value) if value else None
     return data
+
+
+def list_field(value: object) -> list[str]:
+    """A list field as written: a YAML list (MyST passes it as JSON) or one
+    string of comma-separated values."""
+    if isinstance(value, str) and value.startswith("["):
+        value = json.loads(value)
+    elif isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v).strip() for v in value]
 
 
 def _parse_date(value: object) -> dt.date | None:
