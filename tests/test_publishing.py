@@ -28,7 +28,10 @@ def site(tmp_path, rootdir, monkeypatch):
         # The print edition links the byline and the safety box to pages of
         # the book; the home page is not one of them.
         with (src / "conf.py").open("a") as conf:
-            conf.write('handbook_author["profile_page"] = "chapters/one"\n')
+            # A copy: root_conf's dict is shared by every root the session builds.
+            conf.write(
+                'handbook_author = {**handbook_author, "profile_page": "chapters/one"}\n'
+            )
             conf.write('handbook_safety_page = "chapters/one"\n')
             conf.write('copyright = "2026, Test Author"\nversion = "1.0"\n')
         monkeypatch.setattr(build_book, "DOCS", src)
