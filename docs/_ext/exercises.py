@@ -237,6 +237,11 @@ class ExerciseDirective(SphinxDirective):
             if key == "who":
                 text = who_text(text).capitalize()
             para = nodes.paragraph()
+            if key != "who":
+                # The author's words: with a source, Sphinx's gettext builder
+                # extracts them with the page's and a translation replaces them.
+                para.rawsource = text
+                self.set_source_info(para)
             para += self.parse_inline(text, lineno=self.lineno)[0]
             definition += para
             item += definition
