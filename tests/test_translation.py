@@ -39,6 +39,25 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}|<[^>]+>")
 # Attributes whose words a reader meets (a screen reader reads them).
 READ_ATTRIBUTES = ("aria-label", "title", "alt")
 PRINT = "_templates/print/"
+# What the templates and extensions write around and into pages: every word
+# in these is theirs (or a page's, translated with it), so none may be left
+# outside the marks, whether or not it reached a catalogue.
+CHROME = frozenset(
+    {
+        "exercise-summary",
+        "exercise-heading",
+        "exercise-links",
+        "chapter-exercises",
+        "safety-box",
+        "consultation-box",
+        "page-byline",
+        "quick-exit-region",
+        "sidebar-downloads",
+        "related-pages",
+        "handbook-footer",
+    }
+)
+VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source"})
 
 
 def mark(message: str) -> str:
@@ -116,11 +135,16 @@ class ReaderText(HTMLParser):
         self.attributes: list[str] = []
         self.skip = 0
         self.tables = 0
+        self.chrome: list[str] = []
+        self.open: list[bool] = []  # whether each open element is chrome
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in ("script", "style", "head", "title"):
             self.skip += 1
         self.tables += tag == "table"
+        if tag not in VOID:
+            classes = set((dict(attrs).get("class") or "").split())
+            self.open.append(bool(classes & CHROME))
         self.attributes += [v for k, v in attrs if k in READ_ATTRIBUTES and v]
 
     def handle_endtag(self, tag: str) -> None:
@@ -128,12 +152,19 @@ class ReaderText(HTMLParser):
             self.skip = max(0, self.skip - 1)
         if tag == "table":
             self.tables = max(0, self.tables - 1)
+        if tag not in VOID and self.open:
+            self.open.pop()
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.attributes += [v for k, v in attrs if k in READ_ATTRIBUTES and v]
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
             self.texts.append(data)
             if not self.tables:
                 self.labels.append(data.strip())
+            if any(self.open):
+                self.chrome.append(data)
 
 
 def unmarked(text: str) -> str:
@@ -166,6 +197,8 @@ def untranslated(path: Path, single: set[str], runs: set[str]) -> list[str]:
             pattern.search(a) for a in outside_attributes
         ):
             found.add(run)
+    # Words of the chrome outside the marks (numbers and signs are not words).
+    found |= set(re.findall(r"[^\W\d_]{2,}", unmarked("".join(reader.chrome))))
     return sorted(found)
 
 

@@ -230,7 +230,7 @@ class ExerciseDirective(SphinxDirective):
         summary = nodes.definition_list(classes=["exercise-summary"])
         labels = (("time", _("Time")), ("who", _("Who")), ("purpose", _("Purpose")))
         for key, label in labels:
-            item = nodes.definition_list_item()
+            item = nodes.definition_list_item(handbook_field=key)
             item += nodes.term(str(label), str(label))
             definition = nodes.definition()
             text = self.options[key]
@@ -264,6 +264,18 @@ class ExerciseDirective(SphinxDirective):
         )
         links += handout
         return links
+
+
+def record_page_words(app: Sphinx, doctree: nodes.document) -> None:
+    """The exercise's time and purpose as its page says them once read, so
+    translated when the page is: the index, the chapters' lists and the
+    worksheets show them (the same text in English)."""
+    data = env_exercises(app.env).get(app.env.docname)
+    if data is None:
+        return
+    for item in doctree.findall(nodes.definition_list_item):
+        if item.get("handbook_field") in ("time", "purpose"):
+            data[item["handbook_field"]] = item.children[1].astext()
 
 
 def _doc_link(docname: str, text: str | None) -> addnodes.pending_xref:
@@ -357,6 +369,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     for kind in PARTS:
         app.add_directive(kind, _part_directive(kind))
     app.add_directive("phrase", PhraseDirective)
+    app.connect("doctree-read", record_page_words)
     # The index, each chapter's list and the environment's record.
     app.setup_extension("exercise_lists")
     return {
