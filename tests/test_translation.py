@@ -295,3 +295,6 @@ def test_the_translation_reaches_the_chrome_and_the_cards(pseudo_book, builder):
         assert "⟦To ask about a private consultation" in page(
             pseudo_book, "html", "consultation"
         )
+        not_found = page(pseudo_book, "html", "404")
+        assert "<h1>⟦Page not found⟧</h1>" in not_found
+        assert "<title>⟦Page not found⟧" in not_found
