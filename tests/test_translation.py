@@ -291,6 +291,9 @@ def test_the_translation_reaches_the_chrome_and_the_cards(pseudo_book, builder):
         for words in ("⟦Leave this site⟧", "⟦Next⟧", "⟦Previous⟧", "⟦Text © "):
             assert words in exercise, words
         assert 'id="quick-exit"' in exercise
+        # The landmarks' names, which a screen reader says.
+        for name in ("Quick exit", "Handbook contents", "On this page", "Menu buttons"):
+            assert f'aria-label="⟦{name}⟧"' in exercise, name
         assert "⟦Search the handbook⟧" in page(pseudo_book, "html", "search")
         assert "⟦To ask about a private consultation" in page(
             pseudo_book, "html", "consultation"
