@@ -357,16 +357,8 @@ handbook_redirects = {
 
 # The 404 page is served at any depth, so its links are absolute from the
 # site's root: the path part of the base URL ("/" or "/<repository>/").
+# Its words are in _templates/handbook/not-found.html (_ext/redirects.py).
 notfound_urls_prefix = urlsplit(handbook_base_url).path
-notfound_context = {
-    "title": "Page not found",
-    "body": (
-        "<h1>Page not found</h1>"
-        "<p>We could not find that page. It may have moved.</p>"
-        f'<p><a href="{urlsplit(handbook_base_url).path}index.html">'
-        "Go to the start of the handbook</a>.</p>"
-    ),
-}
 
 # -- Options for EPUB output -------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-epub-output

@@ -4,6 +4,9 @@
 (conf.py) is set. While it is empty, the page says how to ask instead, and
 shows no button and no contact detail that has not been confirmed.
 ``handbook_practice["phone"]`` is shown only when set.
+
+The sentences go through ``_()`` with the handbook's catalogue (``nox -s
+gettext`` extracts them into ``handbook.pot``); the details come from conf.py.
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
+
+_ = get_translation("handbook")
 
 
 def invitation_nodes(*, url: str, phone: str, practice: str) -> list[nodes.Node]:
@@ -24,23 +30,32 @@ def invitation_nodes(*, url: str, phone: str, practice: str) -> list[nodes.Node]
     para = nodes.paragraph()
     if url:
         para += nodes.reference(
-            "", "Schedule a private consultation", refuri=url, classes=["button"]
+            "",
+            str(_("Schedule a private consultation")),
+            refuri=url,
+            classes=["button"],
         )
     else:
         para += nodes.Text(
-            f"To ask about a private consultation, contact {practice} directly. "
-            "Online booking details will appear here once the practice adds them."
+            str(
+                _(
+                    "To ask about a private consultation, contact {practice} "
+                    "directly. Online booking details will appear here once the "
+                    "practice adds them."
+                )
+            ).format(practice=practice)
         )
     box += para
     if phone:
         call = nodes.paragraph()
-        call += nodes.Text("Or call ")
+        before, _sep, after = str(_("Or call {phone}.")).partition("{phone}")
+        call += nodes.Text(before)
         call += nodes.reference(
             "",
             phone,
             refuri="tel:" + "".join(c for c in phone if c.isdigit() or c == "+"),
         )
-        call += nodes.Text(".")
+        call += nodes.Text(after)
         box += call
     return [box]
 

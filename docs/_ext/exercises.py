@@ -39,8 +39,12 @@ partner (``print_edition.py``).
 
 ``phrase`` makes a short card with a copy button (see ``copybutton_selector``
 in conf.py), for words a reader may want to send to a partner.
-``exercise-index`` lists every exercise, grouped by chapter. Each chapter
-gets a list of its exercises appended automatically.
+``exercise-index`` lists every exercise, grouped by chapter, and each chapter
+gets a list of its exercises appended (``exercise_lists.py``).
+
+The card's own words (the parts' headings, "Time", "Who", "Purpose", "From
+the chapter", the handout link) go through ``_()`` with the handbook's
+catalogue, so that ``nox -s gettext`` extracts them into ``handbook.pot``.
 
 Config values:
 
@@ -58,19 +62,27 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+# What the index, packets and the print edition read about exercises.
+from exercise_lists import (  # noqa: F401
+    env_exercises,
+    exercises_by_id,
+    heading,
+    note_exercise_list,
+    site_file_uri,
+    who_text,
+)
 from safety import STANDARD_OPTIONS, safety_box
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+_ = get_translation("handbook")
 
 WHO = ("together", "alone", "alone or together")
 REQUIRED = ("id", "chapter", "time", "who", "purpose")
@@ -82,25 +94,37 @@ BOTH_PARTNERS = re.compile(
     r"|the listener|the speaker|together)\b",
     re.IGNORECASE,
 )
+# Each part's directive and the kind of list it must hold.
 PARTS = {
-    "steps": ("Steps", nodes.enumerated_list),
-    "prompts": ("Reflection prompts", nodes.bullet_list),
-    "when-not-to-use": ("When not to use it", None),
+    "steps": nodes.enumerated_list,
+    "prompts": nodes.bullet_list,
+    "when-not-to-use": None,
 }
 
 
-class exercise_index(nodes.General, nodes.Element):
-    """Placeholder replaced by the grouped list of all exercises."""
+def part_title(kind: str) -> str:
+    """The heading of a part, in the reader's language."""
+    titles = {
+        "steps": _("Steps"),
+        "prompts": _("Reflection prompts"),
+        "when-not-to-use": _("When not to use it"),
+    }
+    return str(titles[kind])
+
+
+def text_with(template: str, node: nodes.Node) -> list[nodes.Node]:
+    """A translated sentence with ``{link}`` in it, the node in its place
+    (a translation may put the link anywhere in the sentence)."""
+    before, _sep, after = str(template).partition("{link}")
+    return [
+        *([nodes.Text(before)] if before else []),
+        node,
+        *([nodes.Text(after)] if after else []),
+    ]
 
 
 def _part_classes(kind: str) -> list[str]:
     return ["exercise-part", f"exercise-{kind}"]
-
-
-def _heading(text: str, level: int = 2) -> nodes.rubric:
-    rubric = nodes.rubric(text, text, classes=["exercise-heading"])
-    rubric["heading-level"] = level
-    return rubric
 
 
 class ExercisePartDirective(SphinxDirective):
@@ -114,7 +138,7 @@ class ExercisePartDirective(SphinxDirective):
         if self.kind == "when-not-to-use":
             # The author's caution and the crisis lines are one safety box.
             box = safety_box(
-                self, PARTS[self.kind][0], list(self.content), self.content_offset
+                self, part_title(self.kind), list(self.content), self.content_offset
             )
             # No page class on a safety box (page_source refuses it too).
             box["classes"] += _part_classes(self.kind)
@@ -124,7 +148,7 @@ class ExercisePartDirective(SphinxDirective):
         )
         self.set_source_info(part)
         self.add_name(part)
-        part += _heading(PARTS[self.kind][0])
+        part += heading(part_title(self.kind))
         self.state.nested_parse(self.content, self.content_offset, part)
         return [part]
 
@@ -204,14 +228,20 @@ class ExerciseDirective(SphinxDirective):
 
     def _summary(self) -> nodes.definition_list:
         summary = nodes.definition_list(classes=["exercise-summary"])
-        for label, key in (("Time", "time"), ("Who", "who"), ("Purpose", "purpose")):
-            item = nodes.definition_list_item()
-            item += nodes.term(label, label)
+        labels = (("time", _("Time")), ("who", _("Who")), ("purpose", _("Purpose")))
+        for key, label in labels:
+            item = nodes.definition_list_item(handbook_field=key)
+            item += nodes.term(str(label), str(label))
             definition = nodes.definition()
             text = self.options[key]
             if key == "who":
-                text = text.capitalize()
+                text = who_text(text).capitalize()
             para = nodes.paragraph()
+            if key != "who":
+                # The author's words: with a source, Sphinx's gettext builder
+                # extracts them with the page's and a translation replaces them.
+                para.rawsource = text
+                self.set_source_info(para)
             para += self.parse_inline(text, lineno=self.lineno)[0]
             definition += para
             item += definition
@@ -221,18 +251,31 @@ class ExerciseDirective(SphinxDirective):
     def _chapter_and_handout_links(self, exercise_id: str) -> nodes.container:
         links = nodes.container(classes=["exercise-links"])
         chapter = nodes.paragraph(classes=["exercise-chapter"])
-        chapter += nodes.Text("From the chapter: ")
-        chapter += _doc_link(self.options["chapter"], None)
+        chapter += text_with(
+            _("From the chapter: {link}"), _doc_link(self.options["chapter"], None)
+        )
         links += chapter
         uri = site_file_uri(
             self.env.docname, f"{self.config.handbook_handout_dir}/{exercise_id}.pdf"
         )
         handout = nodes.paragraph(classes=["exercise-handout", "web-only"])
         handout += nodes.reference(
-            "", "Download the fillable handout (PDF)", refuri=uri
+            "", str(_("Download the fillable handout (PDF)")), refuri=uri
         )
         links += handout
         return links
+
+
+def record_page_words(app: Sphinx, doctree: nodes.document) -> None:
+    """The exercise's time and purpose as its page says them once read, so
+    translated when the page is: the index, the chapters' lists and the
+    worksheets show them (the same text in English)."""
+    data = env_exercises(app.env).get(app.env.docname)
+    if data is None:
+        return
+    for item in doctree.findall(nodes.definition_list_item):
+        if item.get("handbook_field") in ("time", "purpose"):
+            data[item["handbook_field"]] = item.children[1].astext()
 
 
 def _doc_link(docname: str, text: str | None) -> addnodes.pending_xref:
@@ -251,7 +294,7 @@ def _doc_link(docname: str, text: str | None) -> addnodes.pending_xref:
 def _part_problems(body: nodes.Element) -> list[str]:
     """Sentences naming each missing, repeated or malformed part."""
     problems = []
-    for kind, (_title, list_type) in PARTS.items():
+    for kind, list_type in PARTS.items():
         found = [
             node
             for node in body.children
@@ -315,184 +358,6 @@ class PhraseDirective(SphinxDirective):
         return [card]
 
 
-class ExerciseIndexDirective(SphinxDirective):
-    """Where the list of every exercise, grouped by chapter, goes."""
-
-    option_spec: ClassVar[dict[str, Any]] = {}
-
-    def run(self) -> list[nodes.Node]:
-        note_exercise_list(self.env, self.env.docname)
-        return [exercise_index()]
-
-
-# -- Collecting exercises across documents (parallel-safe) -------------------
-
-
-def env_exercises(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
-    if not hasattr(env, "handbook_exercises"):
-        env.handbook_exercises = {}
-    return env.handbook_exercises
-
-
-def exercises_by_id(env: BuildEnvironment) -> dict[str, str]:
-    """Exercise id -> the docname of its page."""
-    return {data["id"]: docname for docname, data in env_exercises(env).items()}
-
-
-def site_file_uri(docname: str, path: str) -> str:
-    """A file published on the website (a handout, a packet), relative to
-    the page ``docname``."""
-    return "../" * docname.count("/") + path
-
-
-def exercise_lists(env: BuildEnvironment) -> set[str]:
-    """Pages that list exercises by title (the index, the packet list): they
-    are written anew whenever an exercise changes."""
-    if not hasattr(env, "handbook_exercise_lists"):
-        env.handbook_exercise_lists = set()
-    return env.handbook_exercise_lists
-
-
-def note_exercise_list(env: BuildEnvironment, docname: str) -> None:
-    exercise_lists(env).add(docname)
-
-
-def purge_exercises(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    env_exercises(env).pop(docname, None)
-    exercise_lists(env).discard(docname)
-
-
-def merge_exercises(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
-) -> None:
-    env_exercises(env).update(
-        {d: data for d, data in env_exercises(other).items() if d in docnames}
-    )
-    exercise_lists(env).update(exercise_lists(other) & set(docnames))
-
-
-def check_exercises(app: Sphinx, env: BuildEnvironment) -> None:
-    """Ids must be unique and every exercise must name a real chapter."""
-    seen: dict[str, str] = {}
-    for docname, data in sorted(env_exercises(env).items()):
-        location = (docname, data["line"])
-        if data["id"] in seen:
-            logger.warning(
-                "exercise id %r is already used by %s",
-                data["id"],
-                seen[data["id"]],
-                location=location,
-                type="handbook",
-                subtype="exercise",
-            )
-        seen[data["id"]] = docname
-        if data["chapter"] not in env.found_docs:
-            logger.warning(
-                "exercise names chapter %r, which is not a page",
-                data["chapter"],
-                location=location,
-                type="handbook",
-                subtype="exercise",
-            )
-
-
-def pages_to_rewrite(
-    app: Sphinx,
-    env: BuildEnvironment,
-    added: set[str],
-    changed: set[str],
-    removed: set[str],
-) -> list[str]:
-    """When an exercise changes, its chapter and every page that lists
-    exercises (the index, the packet list) list it anew."""
-    touched = added | changed | removed
-    exercises = env_exercises(env)
-    if not any(d in exercises or d.startswith("exercises/") for d in touched):
-        return []
-    chapters = {data["chapter"] for data in exercises.values()}
-    return sorted((chapters | exercise_lists(env)) & env.found_docs)
-
-
-def book_order(env: BuildEnvironment) -> list[str]:
-    """Docnames in reading order, following the toctrees from the root."""
-    order: list[str] = []
-
-    def walk(docname: str) -> None:
-        if docname in order:
-            return
-        order.append(docname)
-        for child in env.toctree_includes.get(docname, []):
-            walk(child)
-
-    walk(env.config.root_doc)
-    return order
-
-
-def exercises_by_chapter(env: BuildEnvironment) -> list[tuple[str, list[str]]]:
-    """(chapter, [exercise docnames]) pairs in reading order."""
-    order = {d: i for i, d in enumerate(book_order(env))}
-    groups: dict[str, list[str]] = {}
-    for docname, data in env_exercises(env).items():
-        groups.setdefault(data["chapter"], []).append(docname)
-    return [
-        (chapter, sorted(docs, key=lambda d: order.get(d, len(order))))
-        for chapter, docs in sorted(
-            groups.items(), key=lambda item: order.get(item[0], len(order))
-        )
-    ]
-
-
-def _exercise_list(
-    app: Sphinx, fromdocname: str, docnames: list[str]
-) -> nodes.bullet_list:
-    env = app.env
-    items = nodes.bullet_list(classes=["exercise-list"])
-    for docname in docnames:
-        data = env_exercises(env)[docname]
-        para = nodes.paragraph()
-        title = env.titles[docname].astext()
-        para += nodes.reference(
-            "",
-            title,
-            internal=True,
-            refuri=app.builder.get_relative_uri(fromdocname, docname),
-        )
-        para += nodes.Text(f" · {data['time']} · {data['who']}")
-        items += nodes.list_item("", para)
-    return items
-
-
-def resolve_exercise_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Fill the index, append each chapter's exercises, drop web-only links."""
-    env = app.env
-    index_nodes = list(doctree.findall(exercise_index))
-    has_exercises = any(d["chapter"] == docname for d in env_exercises(env).values())
-    # The grouping walks the whole book; only the index and chapters need it.
-    groups = exercises_by_chapter(env) if index_nodes or has_exercises else []
-    for node in index_nodes:
-        content: list[nodes.Node] = []
-        for chapter, docs in groups:
-            heading = _heading(
-                env.titles[chapter].astext() if chapter in env.titles else chapter, 2
-            )
-            content += [heading, _exercise_list(app, docname, docs)]
-        node.replace_self(content)
-
-    for chapter, docs in groups:
-        if chapter == docname:
-            section = next(iter(doctree.findall(nodes.section)), None)
-            if section is not None:
-                box = nodes.container(classes=["chapter-exercises"])
-                box += _heading("Exercises for this chapter")
-                box += _exercise_list(app, docname, docs)
-                section += box
-
-    if app.builder.name != "html":
-        for node in list(doctree.findall(nodes.Element)):
-            if "web-only" in node.get("classes", []):
-                node.parent.remove(node)
-
-
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_safety_page", "chapters/getting-help", "env", types=frozenset({str})
@@ -500,17 +365,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_handout_dir", "downloads/handouts", "env", types=frozenset({str})
     )
-    app.add_node(exercise_index)
     app.add_directive("exercise", ExerciseDirective)
     for kind in PARTS:
         app.add_directive(kind, _part_directive(kind))
     app.add_directive("phrase", PhraseDirective)
-    app.add_directive("exercise-index", ExerciseIndexDirective)
-    app.connect("env-purge-doc", purge_exercises)
-    app.connect("env-merge-info", merge_exercises)
-    app.connect("env-check-consistency", check_exercises)
-    app.connect("env-get-outdated", pages_to_rewrite)
-    app.connect("doctree-resolved", resolve_exercise_lists)
+    app.connect("doctree-read", record_page_words)
+    # The index, each chapter's list and the environment's record.
+    app.setup_extension("exercise_lists")
     return {
         "version": "1.0",
         "env_version": 1,

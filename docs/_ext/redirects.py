@@ -13,6 +13,11 @@ These stubs replace sphinx-reredirects, whose stubs are plain
 ``string.Template`` files that could carry neither the policy nor the quick
 exit.
 
+An address that leads nowhere gets sphinx-notfound-page's 404 page; its
+words come from ``_templates/handbook/not-found.html`` (marked for
+translation) and its title through ``_()``, not from ``notfound_context``
+in conf.py, so that a translation reaches them.
+
 Config values:
 
 ``handbook_redirects`` (dict: old docname -> new address, relative to it)
@@ -24,7 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.locale import get_translation
 from sphinx.util import logging
+
+import reader_text
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,7 +41,9 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
+_ = get_translation("handbook")
 TEMPLATE = "handbook/redirect.html"
+NOT_FOUND = "handbook/not-found.html"
 
 
 def stub_files(config: Config) -> set[str]:
@@ -58,13 +69,35 @@ def collect_stubs(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def leave_out_of_sitemap(app: Sphinx, config: Config) -> None:
     if hasattr(config, "sitemap_excludes"):
-        config.sitemap_excludes = [*config.sitemap_excludes, *sorted(stub_files(config))]
+        config.sitemap_excludes = [
+            *config.sitemap_excludes,
+            *sorted(stub_files(config)),
+        ]
+
+
+def not_found_words(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
+) -> None:
+    """The 404 page's title and body, in the reader's language."""
+    if pagename != getattr(app.config, "notfound_pagename", None) or not isinstance(
+        app.builder, StandaloneHTMLBuilder
+    ):
+        return
+    home = app.config.notfound_urls_prefix + f"{app.config.root_doc}.html"
+    context["title"] = str(_("Page not found"))
+    context["body"] = reader_text.render(app.builder, NOT_FOUND, {"home": home})
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("handbook_redirects", {}, "html", types=frozenset({dict}))
     app.connect("config-inited", leave_out_of_sitemap, priority=900)
     app.connect("html-collect-pages", collect_stubs)
+    # Before seo.py (500) writes the title tag from the page's title.
+    app.connect("html-page-context", not_found_words, priority=450)
     return {
         "version": "1.0",
         "env_version": 1,

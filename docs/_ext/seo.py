@@ -17,10 +17,9 @@ per-page fields it reads in the page metadata: this module sets them
 sphinx-sitemap writes the sitemap (with ``lastmod`` from git); Sphinx writes
 the canonical link from ``html_baseurl``.
 
-Checks, each a warning naming the page so that ``-W`` fails the build:
-a description under 50 or over 160 characters, a title tag over 60
-characters, two pages with the same title or description, and an image
-without alt text.
+The JSON-LD graph is built by ``json_ld.py``; the checks of these tags
+(lengths, repeats, alt text), each a warning naming the page so that ``-W``
+fails the build, are in ``seo_checks.py``.
 """
 
 from __future__ import annotations
@@ -34,17 +33,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import review
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-import review
+from json_ld import json_ld_graph
 from page_metadata import page_front_matter
 from site_metadata import page_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import ExtensionMetadata
 
@@ -58,8 +57,6 @@ logger = logging.getLogger(__name__)
 with contextlib.redirect_stdout(io.StringIO()):
     import sphinxext.opengraph  # noqa: F401
 
-DESCRIPTION_LENGTH = (50, 160)
-TITLE_TAG_LENGTH = 60
 NOINDEX_PAGES = frozenset({"search", "genindex", "404"})
 
 
@@ -81,144 +78,6 @@ def page_keywords(env: BuildEnvironment, docname: str) -> list[str]:
 def title_tag(*, title: str, pattern: str, is_home: bool) -> str:
     """The text of the page's <title>."""
     return title if is_home else pattern.format(title=title)
-
-
-# -- JSON-LD -----------------------------------------------------------------
-
-
-def _author(config: Config) -> dict[str, Any]:
-    author = config.handbook_author
-    person: dict[str, Any] = {
-        "@type": "Person",
-        "@id": page_url(config, author["profile_page"]) + "#author",
-        "name": author["name"],
-        "url": page_url(config, author["profile_page"]),
-    }
-    if author.get("job_title"):
-        person["jobTitle"] = author["job_title"]
-    if author.get("credential"):
-        person["hasCredential"] = {
-            "@type": "EducationalOccupationalCredential",
-            "credentialCategory": "license",
-            "name": author["credential"],
-        }
-    return person
-
-
-def _practice(config: Config) -> dict[str, Any]:
-    practice = config.handbook_practice
-    business: dict[str, Any] = {
-        "@type": "MedicalBusiness",
-        "@id": config.handbook_base_url + "#practice",
-        "name": practice["name"],
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": practice.get("locality", ""),
-            "addressRegion": practice.get("region", ""),
-            "addressCountry": practice.get("country", ""),
-        },
-        "areaServed": [
-            {"@type": "City", "name": area} for area in practice.get("areas_served", [])
-        ],
-        "founder": {"@id": _author(config)["@id"]},
-    }
-    # Unconfirmed details stay empty in conf.py and out of the output.
-    if practice.get("url"):
-        business["url"] = practice["url"]
-    if practice.get("phone"):
-        business["telephone"] = practice["phone"]
-    if practice.get("licence_number"):
-        business["identifier"] = practice["licence_number"]
-    return business
-
-
-def _website(config: Config) -> dict[str, Any]:
-    return {
-        "@type": "WebSite",
-        "@id": config.handbook_base_url + "#website",
-        "name": config.handbook_site_name,
-        "url": config.handbook_base_url,
-        "inLanguage": config.handbook_locale.replace("_", "-"),
-        "publisher": {"@id": config.handbook_base_url + "#practice"},
-    }
-
-
-def _breadcrumbs(config: Config, trail: list[tuple[str, str]]) -> dict[str, Any]:
-    return {
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": i, "name": name, "item": url}
-            for i, (name, url) in enumerate(trail, 1)
-        ],
-    }
-
-
-def json_ld_graph(
-    *,
-    config: Config,
-    docname: str,
-    title: str,
-    description: str,
-    keywords: list[str],
-    front_matter: dict[str, Any],
-    is_health_page: bool,
-    parent: tuple[str, str] | None,
-    last_changed: str = "",
-    signoff: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The JSON-LD graph of one page. ``last_changed`` is the ISO time of the
-    last commit that changed it (empty when git cannot tell); ``signoff`` is
-    the page's clinical review (``review.page_review``)."""
-    url = page_url(config, docname)
-    home = page_url(config, config.root_doc)
-    graph: list[dict[str, Any]] = [_website(config), _practice(config)]
-    if docname == config.root_doc:
-        graph.append(_author(config))
-        return {"@context": "https://schema.org", "@graph": graph}
-
-    trail = [(config.handbook_site_name, home)]
-    if parent:
-        trail.append(parent)
-    trail.append((title, url))
-    page: dict[str, Any] = {
-        "@type": "MedicalWebPage" if is_health_page else "WebPage",
-        "@id": url,
-        "url": url,
-        "name": title,
-        "description": description,
-        "inLanguage": config.handbook_locale.replace("_", "-"),
-        "isPartOf": {"@id": config.handbook_base_url + "#website"},
-        "breadcrumb": _breadcrumbs(config, trail),
-    }
-    if docname == config.handbook_author["profile_page"]:
-        page["@type"] = "ProfilePage"
-        page["mainEntity"] = _author(config)
-    elif is_health_page:
-        article: dict[str, Any] = {
-            "@type": "Article",
-            "headline": title,
-            "description": description,
-            "keywords": keywords,
-            "author": _author(config),
-            "publisher": {"@id": config.handbook_base_url + "#practice"},
-            "isPartOf": {"@id": config.handbook_base_url + "#website"},
-            "mainEntityOfPage": url,
-        }
-        if last_changed:
-            article["dateModified"] = last_changed
-        # A clinician's sign-off only while the page is what was signed.
-        if signoff and signoff["review_status"] == "reviewed":
-            page["lastReviewed"] = signoff["signed_on"].isoformat()
-            page["reviewedBy"] = {"@type": "Person", "name": signoff["reviewed_by"]}
-        elif signoff and signoff["review_status"] == "changed":
-            page["creativeWorkStatus"] = (
-                f"Changed since review on {signoff['signed_on'].isoformat()}"
-            )
-        elif signoff:
-            page["creativeWorkStatus"] = "Draft awaiting clinical review"
-        page["mainEntity"] = article
-    graph.append(page)
-    return {"@context": "https://schema.org", "@graph": graph}
 
 
 def _parent(app: Sphinx, docname: str) -> tuple[str, str] | None:
@@ -344,100 +203,6 @@ def open_graph_fields(app: Sphinx, doctree: nodes.document) -> None:
         fields["og:image:alt"] = str(front_matter.get("image_alt") or "")
 
 
-# -- Build-time checks -------------------------------------------------------
-
-
-def check_images(app: Sphinx, doctree: nodes.document) -> None:
-    for image in doctree.findall(nodes.image):
-        if not image.get("alt", "").strip():
-            logger.warning(
-                "image %r has no alt text (describe it for readers who cannot see it)",
-                image.get("uri", ""),
-                location=(
-                    app.env.docname,
-                    image.line or getattr(image.parent, "line", None),
-                ),
-                type="handbook",
-                subtype="seo",
-            )
-
-
-def seo_problems(
-    *, titles: dict[str, str], descriptions: dict[str, str], pattern: str, root_doc: str
-) -> list[tuple[str, str]]:
-    """(docname, sentence) for every search-metadata problem in the book."""
-    problems = []
-    low, high = DESCRIPTION_LENGTH
-    for docname, description in sorted(descriptions.items()):
-        if description and not low <= len(description) <= high:
-            problems.append(
-                (
-                    docname,
-                    f"description is {len(description)} characters; search results "
-                    f"show {low} to {high}",
-                )
-            )
-    for docname, title in sorted(titles.items()):
-        tag = title_tag(title=title, pattern=pattern, is_home=docname == root_doc)
-        if len(tag) > TITLE_TAG_LENGTH:
-            problems.append(
-                (
-                    docname,
-                    f"title tag {tag!r} is {len(tag)} characters; shorten the page "
-                    f"title so that it fits in {TITLE_TAG_LENGTH}",
-                )
-            )
-    for label, values in (("title", titles), ("description", descriptions)):
-        seen: dict[str, str] = {}
-        for docname, value in sorted(values.items()):
-            key = value.casefold()
-            if not key:
-                continue
-            if key in seen:
-                problems.append(
-                    (
-                        docname,
-                        f"same {label} as {seen[key]}: {value!r}; make each page's {label} unique",
-                    )
-                )
-            else:
-                seen[key] = docname
-    return problems
-
-
-def social_image_problems(*, front_matter: dict[str, Any], srcdir: Path) -> list[str]:
-    """Problems with a page's own social image (front matter image, image_alt)."""
-    image = str(front_matter.get("image") or "")
-    if not image:
-        return []
-    problems = []
-    if not (srcdir / image.lstrip("/")).is_file():
-        problems.append(f"social image {image!r} is not a file in the docs folder")
-    if not str(front_matter.get("image_alt") or "").strip():
-        problems.append(f"social image {image!r} has no 'image_alt' text")
-    return problems
-
-
-def check_book(app: Sphinx, env: BuildEnvironment) -> None:
-    docs = sorted(env.found_docs)
-    for docname in docs:
-        for problem in social_image_problems(
-            front_matter=page_front_matter(env, docname), srcdir=Path(app.srcdir)
-        ):
-            logger.warning(
-                problem, location=(docname, 1), type="handbook", subtype="seo"
-            )
-    titles = {d: env.titles[d].astext() for d in docs if d in env.titles}
-    descriptions = {d: page_description(env, d) for d in docs}
-    for docname, problem in seo_problems(
-        titles=titles,
-        descriptions=descriptions,
-        pattern=app.config.handbook_title_pattern,
-        root_doc=app.config.root_doc,
-    ):
-        logger.warning(problem, location=(docname, 1), type="handbook", subtype="seo")
-
-
 def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name != "html":
         return
@@ -477,10 +242,10 @@ def sort_sitemap(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("site_metadata")
     app.setup_extension("page_metadata")
-    app.connect("doctree-read", check_images)
+    # The checks (image alt text, lengths, repeats) first, as before the split.
+    app.setup_extension("seo_checks")
     # After page_metadata (600) has checked the front matter as written.
     app.connect("doctree-read", open_graph_fields, priority=700)
-    app.connect("env-check-consistency", check_book)
     app.connect("html-page-context", add_page_tags)
     app.connect("build-finished", write_robots_txt)
     # After sphinx-sitemap (priority 500) has written the sitemap.

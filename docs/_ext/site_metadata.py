@@ -105,12 +105,15 @@ def edition_month(config: Config) -> str:
 
 def footer_context(app: Sphinx, config: Config) -> None:
     """What the site's footer shows from the site block, once per build: the
-    edition, and the addresses for "Report a problem with this page"."""
+    edition, the copyright holder (the author), and the addresses for
+    "Report a problem with this page"."""
     config.html_context = {
         **config.html_context,
         "handbook_edition": {"version": config.release, "month": edition_month(config)},
         "handbook_base_url": config.handbook_base_url,
         "handbook_repository_url": config.handbook_repository_url.rstrip("/"),
+        # The footer's "Text © ..." line.
+        "handbook_copyright_holder": config.handbook_author.get("name", config.author),
     }
 
 

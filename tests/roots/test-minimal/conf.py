@@ -10,6 +10,8 @@ extensions = [  # noqa: F405
     "redirects",
     "quick_exit",
     *extensions,  # noqa: F405
+    "exercise_lists",
+    "seo_checks",
     "consultation",
     "csp",
     "page_assets",
