@@ -9,6 +9,7 @@ extensions = [  # noqa: F405
     "published_files",
     "redirects",
     "quick_exit",
+    "search_terms",
     *extensions,  # noqa: F405
     "exercise_lists",
     "seo_checks",
