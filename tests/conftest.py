@@ -19,6 +19,7 @@ builds of the whole book are the byte-identity check
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,20 @@ sys.path.insert(0, str(ROOT / "scripts"))
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 STRICT = ["-n", "-W", "--keep-going", "-q"]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """``HANDBOOK_SKIP_BROWSER=1`` skips the tests marked ``browser``: CI runs
+    them on one Python only (.github/workflows/ci.yml), since the browser
+    sees the same site whichever Python built it."""
+    if os.environ.get("HANDBOOK_SKIP_BROWSER", "") not in ("", "0"):
+        skip = pytest.mark.skip(
+            reason="HANDBOOK_SKIP_BROWSER is set: the browser tests run on one "
+            "Python in CI"
+        )
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ only where no Chromium is installed; CI installs it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
 from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
@@ -71,28 +73,40 @@ def test_every_page_has_no_axe_violations(book, site, browser, scheme, viewport)
     assert not problems, "\n".join(problems)
 
 
-def test_no_request_leaves_the_site_and_no_cookie_is_set(book, site, browser):
+@dataclass
+class Walk:
+    """What one visit of every page recorded (the ``walk`` fixture)."""
+
+    outside: list[str] = field(default_factory=list)  # requests off the site
+    cookies: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # page and console errors
+    messages: list[str] = field(default_factory=list)  # every console message
+    script_src: dict[str, str] = field(default_factory=dict)  # page: directive
+    theme: str = ""
+
+
+@pytest.fixture(scope="module")
+def walk(book, site, browser) -> Walk:
+    """One walk through every page of the site (networkidle each), recording
+    the requests, cookies, console messages, script errors and policy
+    violations that the tests below assert on. The axe runs are apart."""
+    record = Walk()
     context = browser.new_context()
     page = context.new_page()
-    outside = []
     page.on(
         "request",
         lambda request: (
-            None if request.url.startswith(site) else outside.append(request.url)
+            None if request.url.startswith(site) else record.outside.append(request.url)
         ),
     )
-    for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-    assert outside == []
-    assert context.cookies() == []
-    context.close()
+    page.on("pageerror", lambda error: record.errors.append(f"{page.url}: {error}"))
 
+    def console(message) -> None:
+        record.messages.append(message.text)
+        if message.type == "error":
+            record.errors.append(f"{page.url}: {message.text}")
 
-def test_content_security_policy_holds_with_no_violations(book, site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda message: messages.append(message.text))
+    page.on("console", console)
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation',"
         " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
@@ -102,15 +116,30 @@ def test_content_security_policy_holds_with_no_violations(book, site, browser):
         policy = page.locator(
             'meta[http-equiv="Content-Security-Policy"]'
         ).get_attribute("content")
-        script_src = next(
+        record.script_src[rel] = next(
             d for d in policy.split(";") if d.strip().startswith("script-src")
         )
+    record.theme = page.evaluate("document.body.dataset.theme")
+    record.cookies = context.cookies()
+    context.close()
+    return record
+
+
+def test_no_request_leaves_the_site_and_no_cookie_is_set(book, walk):
+    assert len(walk.script_src) == len(site_pages(book))  # every page visited
+    assert walk.outside == []
+    assert walk.cookies == []
+
+
+def test_content_security_policy_holds_with_no_violations(walk):
+    for rel, script_src in walk.script_src.items():
         assert "'unsafe-inline'" not in script_src, rel
     # The theme switch ran (it is an inline script the policy must allow).
-    assert page.evaluate("document.body.dataset.theme") in {"auto", "light", "dark"}
-    context.close()
+    assert walk.theme in {"auto", "light", "dark"}
     assert not [
-        m for m in messages if "Content Security Policy" in m or "CSP violation" in m
+        m
+        for m in walk.messages
+        if "Content Security Policy" in m or "CSP violation" in m
     ]
 
 
@@ -202,19 +231,8 @@ def test_phrase_card_copy_button_copies_the_phrase(site, browser):
     assert errors == []
 
 
-def test_pages_log_no_errors(book, site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None,
-    )
-    for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-    context.close()
-    assert errors == []
+def test_pages_log_no_errors(walk):
+    assert walk.errors == []
 
 
 def test_search_finds_pages(site, browser):
