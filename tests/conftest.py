@@ -149,9 +149,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The book's message catalogues from one run of Sphinx's gettext builder
     (``nox -s gettext`` runs the same); returns the folder of ``*.pot``."""
     out = tmp_path_factory.mktemp("gettext")
-    result = run_strict_build(
-        DOCS, out / "pot", "gettext", "-d", str(out / "doctrees")
-    )
+    result = run_strict_build(DOCS, out / "pot", "gettext", "-d", str(out / "doctrees"))
     assert result.returncode == 0, result.warnings
     return out / "pot"
 

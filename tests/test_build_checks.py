@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup
 from conftest import DOCS, run_strict_build
 
 
-
 def test_a_valid_root_builds_cleanly(strict_build):
     result = strict_build("minimal")
     assert result.returncode == 0, result.warnings
@@ -108,7 +107,9 @@ def test_unknown_citation_key_fails(mistakes):
 def test_broken_cross_reference_fails(mistakes):
     result = mistakes
     assert result.returncode != 0
-    assert "broken-xref.md:7: WARNING: unknown document: 'missing-page'" in result.warnings
+    assert (
+        "broken-xref.md:7: WARNING: unknown document: 'missing-page'" in result.warnings
+    )
     assert "no-such-anchor" in result.warnings
 
 
@@ -145,7 +146,9 @@ def test_seo_checks_name_each_page(mistakes):
 
 
 def test_base_url_must_be_https(strict_build):
-    result = strict_build("minimal", "html", "-D", "handbook_base_url=http://example.org/")
+    result = strict_build(
+        "minimal", "html", "-D", "handbook_base_url=http://example.org/"
+    )
     assert result.returncode != 0
     assert "handbook_base_url must start with https://" in result.warnings
 

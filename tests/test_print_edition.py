@@ -344,9 +344,7 @@ def test_unknown_or_empty_packets_fail_naming_conf_py(mistakes):
     assert 'href="downloads/packets/good.pdf"' in home
 
 
-def test_print_sentences_are_in_templates_and_the_catalogue(
-    book, catalogue, pdf_text
-):
+def test_print_sentences_are_in_templates_and_the_catalogue(book, catalogue, pdf_text):
     """The reader text of the print edition is in templates marked for
     translation: Sphinx's gettext builder extracts it, and the PDFs print it."""
     entries = (catalogue / "sphinx.pot").read_text(encoding="utf-8").split("\n\n")
@@ -399,7 +397,9 @@ def test_a4_switch(rootdir, tmp_path):
     shutil.copytree(rootdir / "test-minimal", src)
     (src / "path.md").write_text(A4_PATH, encoding="utf-8")
     index = src / "index.md"
-    index.write_text(index.read_text().replace("exercises/good\n", "exercises/good\npath\n"))
+    index.write_text(
+        index.read_text().replace("exercises/good\n", "exercises/good\npath\n")
+    )
     a4 = ["-D", "handbook_paper_size=a4", "-D", "handbook_path_page=path"]
     a4 += ["-d", str(tmp_path / "doctrees")]
     html = run_strict_build(src, tmp_path / "html", "html", *a4)
