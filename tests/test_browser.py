@@ -49,27 +49,64 @@ def site_pages(book) -> list[str]:
     return [p.relative_to(book.html).as_posix() for p in book.pages()]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_page_has_no_axe_violations(book, site, browser, scheme, viewport):
+# axe's run on the page in front of it; its findings, three places each, go
+# to window.__axe when it is done (the run is started, not waited for, so
+# that the four variants of a page run side by side).
+START_AXE = """options => {
+    window.__axe = null;
+    axe.run(document, options).then(
+        result => { window.__axe = result.violations.map(v => ({
+            id: v.id, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target),
+        })); },
+        error => { window.__axe = [{id: "axe-error", help: String(error), targets: []}]; },
+    );
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_problems(book, site, browser) -> dict[tuple[str, str], list[str]]:
+    """axe on every page in each colour scheme and viewport, one browser
+    context a variant. A page is opened in the four at once and axe runs in
+    them side by side (one renderer process each), then each variant's
+    violations are collected: (scheme, viewport) -> problems."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
-    width, height = VIEWPORTS[viewport]
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, color_scheme=scheme
-    )
-    page = context.new_page()
-    problems = []
-    for rel in site_pages(book):
-        page.goto(site + rel)
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        for violation in result.response["violations"]:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(
-                f"{rel}: {violation['id']} ({violation['help']}) at {targets}"
+    script = Axe().axe_script
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    }
+    pages = {}
+    for scheme in ("light", "dark"):
+        for viewport, (width, height) in VIEWPORTS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
             )
-    context.close()
+            pages[scheme, viewport] = context.new_page()
+    problems: dict[tuple[str, str], list[str]] = {key: [] for key in pages}
+    for rel in site_pages(book):
+        for page in pages.values():
+            page.goto(site + rel)
+            page.evaluate(script)
+            page.evaluate(START_AXE, options)
+        for key, page in pages.items():
+            page.wait_for_function(
+                "window.__axe !== null", polling=100, timeout=180_000
+            )
+            for violation in page.evaluate("window.__axe"):
+                problems[key].append(
+                    f"{rel}: {violation['id']} ({violation['help']}) "
+                    f"at {violation['targets']}"
+                )
+    for page in pages.values():
+        page.context.close()
+    return problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_has_no_axe_violations(axe_problems, scheme, viewport):
+    problems = axe_problems[scheme, viewport]
     assert not problems, "\n".join(problems)
 
 
