@@ -63,53 +63,6 @@ START_AXE = """options => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def axe_problems(book, site, browser) -> dict[tuple[str, str], list[str]]:
-    """axe on every page in each colour scheme and viewport, one browser
-    context a variant. A page is opened in the four at once and axe runs in
-    them side by side (one renderer process each), then each variant's
-    violations are collected: (scheme, viewport) -> problems."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    script = Axe().axe_script
-    options = {
-        "runOnly": {"type": "tag", "values": AXE_TAGS},
-        "resultTypes": ["violations"],
-    }
-    pages = {}
-    for scheme in ("light", "dark"):
-        for viewport, (width, height) in VIEWPORTS.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, color_scheme=scheme
-            )
-            pages[scheme, viewport] = context.new_page()
-    problems: dict[tuple[str, str], list[str]] = {key: [] for key in pages}
-    for rel in site_pages(book):
-        for page in pages.values():
-            page.goto(site + rel)
-            page.evaluate(script)
-            page.evaluate(START_AXE, options)
-        for key, page in pages.items():
-            page.wait_for_function(
-                "window.__axe !== null", polling=100, timeout=180_000
-            )
-            for violation in page.evaluate("window.__axe"):
-                problems[key].append(
-                    f"{rel}: {violation['id']} ({violation['help']}) "
-                    f"at {violation['targets']}"
-                )
-    for page in pages.values():
-        page.context.close()
-    return problems
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_page_has_no_axe_violations(axe_problems, scheme, viewport):
-    problems = axe_problems[scheme, viewport]
-    assert not problems, "\n".join(problems)
-
-
 @dataclass
 class Walk:
     """What one visit of every page recorded (the ``walk`` fixture)."""
@@ -122,12 +75,9 @@ class Walk:
     theme: str = ""
 
 
-@pytest.fixture(scope="module")
-def walk(book, site, browser) -> Walk:
-    """One walk through every page of the site (networkidle each), recording
-    the requests, cookies, console messages, script errors and policy
-    violations that the tests below assert on. The axe runs are apart."""
-    record = Walk()
+def walking_page(browser, site: str, record: Walk):
+    """A page in a fresh context that records, into ``record``, requests off
+    the site, script errors, console messages and policy violations."""
     context = browser.new_context()
     page = context.new_page()
     page.on(
@@ -148,18 +98,80 @@ def walk(book, site, browser) -> Walk:
         "document.addEventListener('securitypolicyviolation',"
         " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
+    return page
+
+
+@pytest.fixture(scope="module")
+def visits(book, site, browser) -> tuple[dict[tuple[str, str], list[str]], Walk]:
+    """Every page of the site, visited once by the walk and once in each of
+    axe's four variants (light and dark, desktop and phone; one browser
+    context each). For each page, axe is started in the four variants, the
+    walk's page loads it and waits for the network to fall idle while axe
+    works, then axe's violations are collected. Returns (scheme, viewport)
+    -> problems, and what the walk recorded."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    script = Axe().axe_script
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    }
+    pages = {}
+    for scheme in ("light", "dark"):
+        for viewport, (width, height) in VIEWPORTS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
+            )
+            pages[scheme, viewport] = context.new_page()
+    problems: dict[tuple[str, str], list[str]] = {key: [] for key in pages}
+    record = Walk()
+    walker = walking_page(browser, site, record)
     for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-        policy = page.locator(
+        for page in pages.values():
+            page.goto(site + rel)
+            page.evaluate(script)
+            page.evaluate(START_AXE, options)
+        walker.goto(site + rel, wait_until="networkidle")
+        policy = walker.locator(
             'meta[http-equiv="Content-Security-Policy"]'
         ).get_attribute("content")
         record.script_src[rel] = next(
             d for d in policy.split(";") if d.strip().startswith("script-src")
         )
-    record.theme = page.evaluate("document.body.dataset.theme")
-    record.cookies = context.cookies()
-    context.close()
-    return record
+        for key, page in pages.items():
+            page.wait_for_function(
+                "window.__axe !== null", polling=100, timeout=180_000
+            )
+            for violation in page.evaluate("window.__axe"):
+                problems[key].append(
+                    f"{rel}: {violation['id']} ({violation['help']}) "
+                    f"at {violation['targets']}"
+                )
+    record.theme = walker.evaluate("document.body.dataset.theme")
+    record.cookies = walker.context.cookies()
+    for page in [*pages.values(), walker]:
+        page.context.close()
+    return problems, record
+
+
+@pytest.fixture(scope="module")
+def axe_problems(visits) -> dict[tuple[str, str], list[str]]:
+    return visits[0]
+
+
+@pytest.fixture(scope="module")
+def walk(visits) -> Walk:
+    """One walk through every page of the site (networkidle each), recording
+    the requests, cookies, console messages, script errors and policy
+    violations that the tests below assert on."""
+    return visits[1]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_has_no_axe_violations(axe_problems, scheme, viewport):
+    problems = axe_problems[scheme, viewport]
+    assert not problems, "\n".join(problems)
 
 
 def test_no_request_leaves_the_site_and_no_cookie_is_set(book, walk):
