@@ -68,12 +68,30 @@ def paper_override(session: nox.Session) -> list[str]:
     return ["-D", f"handbook_paper_size={sizes[-1].lower()}"] if sizes else []
 
 
-NPM_TOOLS = REQUIREMENTS / "npm"
+# Node tools, each folder with its own package-lock.json: the tests need only
+# the Nu HTML Checker (vnu-jar); Lighthouse is for the benchmark alone.
+NPM_BENCH = REQUIREMENTS / "npm"
+NPM_HTML_CHECKER = REQUIREMENTS / "vnu"
 
 
-def install_npm_tools(session: nox.Session) -> None:
-    """Node tools from the committed package-lock.json (npm ci), scripts off."""
-    if shutil.which("npm"):
+def installed_as_locked(folder: Path) -> bool:
+    """npm ci already put exactly the lock's packages in this folder (npm
+    writes what it installed to node_modules/.package-lock.json)."""
+    import json
+
+    try:
+        lock = json.loads((folder / "package-lock.json").read_text())
+        done = json.loads((folder / "node_modules" / ".package-lock.json").read_text())
+    except (OSError, ValueError):
+        return False
+    wanted = {k: v for k, v in lock["packages"].items() if k}
+    return wanted == done.get("packages")
+
+
+def install_npm_tools(session: nox.Session, folder: Path) -> None:
+    """Node tools from the folder's committed package-lock.json (npm ci),
+    scripts off; nothing to do (and no network) when they are installed."""
+    if shutil.which("npm") and not installed_as_locked(folder):
         session.run(
             "npm",
             "ci",
@@ -81,8 +99,9 @@ def install_npm_tools(session: nox.Session) -> None:
             "--silent",
             "--no-audit",
             "--no-fund",
+            "--prefer-offline",
             "--prefix",
-            str(NPM_TOOLS),
+            str(folder),
             external=True,
         )
 
@@ -167,10 +186,10 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Build the book into a temporary folder and test what was built."""
     install(session, "test")
-    # The Nu HTML Checker (and Lighthouse, for the benchmark) from npm, at
-    # the versions in requirements/npm/package-lock.json, with no install
-    # scripts run. Without npm the HTML validity test is skipped and says why.
-    install_npm_tools(session)
+    # The Nu HTML Checker from npm, at the version in
+    # requirements/vnu/package-lock.json, with no install scripts run.
+    # Without npm the HTML validity test is skipped and says why.
+    install_npm_tools(session, NPM_HTML_CHECKER)
     session.run("pytest", *session.posargs)
 
 
@@ -239,7 +258,7 @@ def readability(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Live preview, build times, page weight and Lighthouse, into build/bench."""
     install(session, "bench", "serve")
-    install_npm_tools(session)  # Lighthouse, at the locked version
+    install_npm_tools(session, NPM_BENCH)  # Lighthouse, at the locked version
     session.run("python", "scripts/bench.py", *session.posargs)
 
 

@@ -1,14 +1,25 @@
 """Shared fixtures: the real book built once per session, and tiny test roots.
 
-``book`` builds the handbook exactly as ``nox -s build`` does (strict, with
--n -W) into a temporary folder, as a website, a print edition and an EPUB.
-Tests then read what was built. Test roots under ``tests/roots/test-*`` are
-small Sphinx projects, one per scenario, used with
-``@pytest.mark.sphinx(testroot=...)`` or ``strict_build``.
+Read once, assert many times (CONTRIBUTING.md, "Where a test goes"):
+
+- ``book``: the handbook built exactly as ``nox -s build`` builds it (strict,
+  with -n -W) into a temporary folder, as a website, a print edition and an
+  EPUB. Every test of the real output reads this one build.
+- ``pdf_text``: the text of a PDF of that build, extracted once a session.
+- ``catalogue``: one run of Sphinx's gettext builder on the real book.
+- ``mistakes``: one build of ``tests/roots/test-build-checks``, which holds
+  one page per contributor's mistake; tests assert on its warnings.
+
+Test roots under ``tests/roots/test-*`` are small Sphinx projects sharing
+``tests/roots/refs.bib`` (through ``tests/root_conf.py``), used with
+``@pytest.mark.sphinx(testroot=...)`` or ``strict_build``. The only other
+builds of the whole book are the byte-identity check
+(test_trusted_builds.py) and the hostile pages (test_page_limits.py).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -26,6 +37,20 @@ sys.path.insert(0, str(ROOT / "scripts"))
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 STRICT = ["-n", "-W", "--keep-going", "-q"]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """``HANDBOOK_SKIP_BROWSER=1`` skips the tests marked ``browser``: CI runs
+    them on one Python only (.github/workflows/ci.yml), since the browser
+    sees the same site whichever Python built it."""
+    if os.environ.get("HANDBOOK_SKIP_BROWSER", "") not in ("", "0"):
+        skip = pytest.mark.skip(
+            reason="HANDBOOK_SKIP_BROWSER is set: the browser tests run on one "
+            "Python in CI"
+        )
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +123,43 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     code = build_book.build_book(out, [])
     assert code == 0, "the book's build failed; its warnings are in the output above"
     return Book(html=out / "html", pdf=out / "pdf", epub=out / "epub")
+
+
+@pytest.fixture(scope="session")
+def pdf_text(book: Book):
+    """``pdf_text(path)``: the text of one of the book's PDFs as a reader's
+    tool extracts it (pypdf), extracted once per session however many tests
+    read it."""
+    from pypdf import PdfReader
+
+    cache: dict[Path, str] = {}
+
+    def text(path: Path) -> str:
+        path = Path(path)
+        if path not in cache:
+            pages = PdfReader(path).pages
+            cache[path] = "\n".join(page.extract_text() or "" for page in pages)
+        return cache[path]
+
+    return text
+
+
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book's message catalogues from one run of Sphinx's gettext builder
+    (``nox -s gettext`` runs the same); returns the folder of ``*.pot``."""
+    out = tmp_path_factory.mktemp("gettext")
+    result = run_strict_build(DOCS, out / "pot", "gettext", "-d", str(out / "doctrees"))
+    assert result.returncode == 0, result.warnings
+    return out / "pot"
+
+
+@pytest.fixture(scope="session")
+def mistakes(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of ``tests/roots/test-build-checks``: every contributor's
+    mistake on a page of its own (or in its conf.py), each expected to fail
+    the build with a warning naming its file and line."""
+    out = tmp_path_factory.mktemp("build-checks")
+    result = run_strict_build(rootdir / "test-build-checks", out / "html")
+    assert result.returncode != 0
+    return result

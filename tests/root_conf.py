@@ -19,7 +19,9 @@ myst_enable_extensions = ["colon_fence"]
 # The safety box's crisis lines are tap-to-call links.
 myst_url_schemes = ["http", "https", "mailto", "tel"]
 nitpicky = True
-bibtex_bibfiles = ["refs.bib"]
+# One bibliography for every root (sphinxcontrib-bibtex reads a path from
+# conf.py's folder; an absolute one stays right in a copied root).
+bibtex_bibfiles = [str(Path(__file__).resolve().parent / "roots" / "refs.bib")]
 bibtex_reference_style = "author_year"
 html_theme = "basic"
 handbook_site_name = "Test handbook"

@@ -7,6 +7,8 @@ only where no Chromium is installed; CI installs it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
 from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
@@ -47,70 +49,146 @@ def site_pages(book) -> list[str]:
     return [p.relative_to(book.html).as_posix() for p in book.pages()]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_page_has_no_axe_violations(book, site, browser, scheme, viewport):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    width, height = VIEWPORTS[viewport]
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, color_scheme=scheme
-    )
-    page = context.new_page()
-    problems = []
-    for rel in site_pages(book):
-        page.goto(site + rel)
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        for violation in result.response["violations"]:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            problems.append(
-                f"{rel}: {violation['id']} ({violation['help']}) at {targets}"
-            )
-    context.close()
-    assert not problems, "\n".join(problems)
+# axe's run on the page in front of it; its findings, three places each, go
+# to window.__axe when it is done (the run is started, not waited for, so
+# that the four variants of a page run side by side).
+START_AXE = """options => {
+    window.__axe = null;
+    axe.run(document, options).then(
+        result => { window.__axe = result.violations.map(v => ({
+            id: v.id, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target),
+        })); },
+        error => { window.__axe = [{id: "axe-error", help: String(error), targets: []}]; },
+    );
+}"""
 
 
-def test_no_request_leaves_the_site_and_no_cookie_is_set(book, site, browser):
+@dataclass
+class Walk:
+    """What one visit of every page recorded (the ``walk`` fixture)."""
+
+    outside: list[str] = field(default_factory=list)  # requests off the site
+    cookies: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # page and console errors
+    messages: list[str] = field(default_factory=list)  # every console message
+    script_src: dict[str, str] = field(default_factory=dict)  # page: directive
+    theme: str = ""
+
+
+def walking_page(browser, site: str, record: Walk):
+    """A page in a fresh context that records, into ``record``, requests off
+    the site, script errors, console messages and policy violations."""
     context = browser.new_context()
     page = context.new_page()
-    outside = []
     page.on(
         "request",
         lambda request: (
-            None if request.url.startswith(site) else outside.append(request.url)
+            None if request.url.startswith(site) else record.outside.append(request.url)
         ),
     )
-    for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-    assert outside == []
-    assert context.cookies() == []
-    context.close()
+    page.on("pageerror", lambda error: record.errors.append(f"{page.url}: {error}"))
 
+    def console(message) -> None:
+        record.messages.append(message.text)
+        if message.type == "error":
+            record.errors.append(f"{page.url}: {message.text}")
 
-def test_content_security_policy_holds_with_no_violations(book, site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda message: messages.append(message.text))
+    page.on("console", console)
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation',"
         " e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
+    return page
+
+
+@pytest.fixture(scope="module")
+def visits(book, site, browser) -> tuple[dict[tuple[str, str], list[str]], Walk]:
+    """Every page of the site, visited once by the walk and once in each of
+    axe's four variants (light and dark, desktop and phone; one browser
+    context each). For each page, axe is started in the four variants, the
+    walk's page loads it and waits for the network to fall idle while axe
+    works, then axe's violations are collected. Returns (scheme, viewport)
+    -> problems, and what the walk recorded."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    script = Axe().axe_script
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "resultTypes": ["violations"],
+    }
+    pages = {}
+    for scheme in ("light", "dark"):
+        for viewport, (width, height) in VIEWPORTS.items():
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
+            )
+            pages[scheme, viewport] = context.new_page()
+    problems: dict[tuple[str, str], list[str]] = {key: [] for key in pages}
+    record = Walk()
+    walker = walking_page(browser, site, record)
     for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-        policy = page.locator(
+        for page in pages.values():
+            page.goto(site + rel)
+            page.evaluate(script)
+            page.evaluate(START_AXE, options)
+        walker.goto(site + rel, wait_until="networkidle")
+        policy = walker.locator(
             'meta[http-equiv="Content-Security-Policy"]'
         ).get_attribute("content")
-        script_src = next(
+        record.script_src[rel] = next(
             d for d in policy.split(";") if d.strip().startswith("script-src")
         )
+        for key, page in pages.items():
+            page.wait_for_function(
+                "window.__axe !== null", polling=100, timeout=180_000
+            )
+            for violation in page.evaluate("window.__axe"):
+                problems[key].append(
+                    f"{rel}: {violation['id']} ({violation['help']}) "
+                    f"at {violation['targets']}"
+                )
+    record.theme = walker.evaluate("document.body.dataset.theme")
+    record.cookies = walker.context.cookies()
+    for page in [*pages.values(), walker]:
+        page.context.close()
+    return problems, record
+
+
+@pytest.fixture(scope="module")
+def axe_problems(visits) -> dict[tuple[str, str], list[str]]:
+    return visits[0]
+
+
+@pytest.fixture(scope="module")
+def walk(visits) -> Walk:
+    """One walk through every page of the site (networkidle each), recording
+    the requests, cookies, console messages, script errors and policy
+    violations that the tests below assert on."""
+    return visits[1]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_page_has_no_axe_violations(axe_problems, scheme, viewport):
+    problems = axe_problems[scheme, viewport]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_request_leaves_the_site_and_no_cookie_is_set(book, walk):
+    assert len(walk.script_src) == len(site_pages(book))  # every page visited
+    assert walk.outside == []
+    assert walk.cookies == []
+
+
+def test_content_security_policy_holds_with_no_violations(walk):
+    for rel, script_src in walk.script_src.items():
         assert "'unsafe-inline'" not in script_src, rel
     # The theme switch ran (it is an inline script the policy must allow).
-    assert page.evaluate("document.body.dataset.theme") in {"auto", "light", "dark"}
-    context.close()
+    assert walk.theme in {"auto", "light", "dark"}
     assert not [
-        m for m in messages if "Content Security Policy" in m or "CSP violation" in m
+        m
+        for m in walk.messages
+        if "Content Security Policy" in m or "CSP violation" in m
     ]
 
 
@@ -202,19 +280,8 @@ def test_phrase_card_copy_button_copies_the_phrase(site, browser):
     assert errors == []
 
 
-def test_pages_log_no_errors(book, site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None,
-    )
-    for rel in site_pages(book):
-        page.goto(site + rel, wait_until="networkidle")
-    context.close()
-    assert errors == []
+def test_pages_log_no_errors(walk):
+    assert walk.errors == []
 
 
 def test_search_finds_pages(site, browser):

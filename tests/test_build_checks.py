@@ -1,7 +1,8 @@
 """Contributors' mistakes fail the build with a message naming file and line.
 
-Each scenario is a tiny Sphinx project under tests/roots/, built with the
-handbook's strict flags (-n -W --keep-going).
+Every mistake is one page of ``tests/roots/test-build-checks``, built once
+with the handbook's strict flags (-n -W --keep-going); each test reads the
+warnings of that one build. ``tests/roots/test-minimal`` is the valid root.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def test_a_valid_root_builds_cleanly(strict_build):
     )
 
 
-def test_malformed_exercises_fail_with_file_and_line(strict_build):
-    result = strict_build("bad-exercise")
+def test_malformed_exercises_fail_with_file_and_line(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
         "bad.md:10: WARNING: exercise is missing the field(s) time" in result.warnings
@@ -61,8 +62,8 @@ def test_malformed_exercises_fail_with_file_and_line(strict_build):
     )
 
 
-def test_exercise_parts_are_checked(strict_build):
-    result = strict_build("exercise-parts")
+def test_exercise_parts_are_checked(mistakes):
+    result = mistakes
     assert result.returncode != 0
     warnings = result.warnings
     assert (
@@ -82,45 +83,47 @@ def test_exercise_parts_are_checked(strict_build):
     )
 
 
-def test_missing_description_names_the_page(strict_build):
-    result = strict_build("missing-description")
+def test_missing_description_names_the_page(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert "nodesc.md:1: WARNING: front matter has no 'description'" in result.warnings
 
 
-def test_broken_front_matter_names_the_page(strict_build):
-    result = strict_build("bad-front-matter")
+def test_broken_front_matter_names_the_page(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert "broken.md:1: WARNING: Malformed YAML" in result.warnings
 
 
-def test_unknown_citation_key_fails(strict_build):
-    result = strict_build("unknown-citation")
+def test_unknown_citation_key_fails(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
-        'index.md:7: WARNING: could not find bibtex key "nosuchkey2020"'
+        'unknown-citation.md:7: WARNING: could not find bibtex key "nosuchkey2020"'
         in result.warnings
     )
 
 
-def test_broken_cross_reference_fails(strict_build):
-    result = strict_build("broken-xref")
+def test_broken_cross_reference_fails(mistakes):
+    result = mistakes
     assert result.returncode != 0
-    assert "index.md:7: WARNING: unknown document: 'missing-page'" in result.warnings
+    assert (
+        "broken-xref.md:7: WARNING: unknown document: 'missing-page'" in result.warnings
+    )
     assert "no-such-anchor" in result.warnings
 
 
-def test_duplicate_label_fails(strict_build):
-    result = strict_build("duplicate-label")
+def test_duplicate_label_fails(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
-        'index.md:12: WARNING: Duplicate explicit target name: "same-label"'
+        'duplicate-label.md:12: WARNING: Duplicate explicit target name: "same-label"'
         in result.warnings
     )
 
 
-def test_orphan_page_fails(strict_build):
-    result = strict_build("orphan")
+def test_orphan_page_fails(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
         "forgotten.md: WARNING: document isn't included in any toctree"
@@ -128,14 +131,14 @@ def test_orphan_page_fails(strict_build):
     )
 
 
-def test_seo_checks_name_each_page(strict_build):
-    result = strict_build("seo-checks")
+def test_seo_checks_name_each_page(mistakes):
+    result = mistakes
     assert result.returncode != 0
     warnings = result.warnings
     assert "short.md:1: WARNING: description is 10 characters" in warnings
     assert "long-title.md:1: WARNING: title tag" in warnings
     assert "twin.md:1: WARNING: same description as long-title" in warnings
-    assert "index.md:14: WARNING: image 'pixel.png' has no alt text" in warnings
+    assert "no-alt.md:7: WARNING: image 'pixel.png' has no alt text" in warnings
     assert (
         "own-image.md:1: WARNING: social image 'pixel.png' has no 'image_alt' text"
         in warnings
@@ -143,7 +146,9 @@ def test_seo_checks_name_each_page(strict_build):
 
 
 def test_base_url_must_be_https(strict_build):
-    result = strict_build("bad-base-url")
+    result = strict_build(
+        "minimal", "html", "-D", "handbook_base_url=http://example.org/"
+    )
     assert result.returncode != 0
     assert "handbook_base_url must start with https://" in result.warnings
 

@@ -1,8 +1,9 @@
 """The Nu HTML Checker finds no errors in the built pages and CSS.
 
 vnu.jar comes from the npm package vnu-jar, which ``nox -s tests`` installs
-under .nox/ when npm is present; it runs on Java. Skipped, with the reason,
-where either is missing.
+from requirements/vnu/package-lock.json when npm is present (Lighthouse,
+in requirements/npm, is for the benchmark only); it runs on Java. Skipped,
+with the reason, where either is missing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def find_vnu() -> Path | None:
         os.environ.get("HANDBOOK_VNU_JAR"),
         ROOT
         / "requirements"
-        / "npm"
+        / "vnu"
         / "node_modules"
         / "vnu-jar"
         / "build"

@@ -6,8 +6,8 @@ adds the hostile pages to the book's contents, and builds the website and
 the EPUB with the handbook's strict flags. Each trick must fail the build
 with a warning naming the file and line, and even the lenient output
 (``--keep-going``) must carry nothing of it. Tricks that stop a build at
-once (a symbolic link, an unlisted static file, nesting too deep to read)
-each get a build of their own.
+once (a symbolic link, an unlisted static file) each get a build of their
+own; nesting too deep to read is tried on the small root.
 """
 
 from __future__ import annotations
@@ -57,10 +57,13 @@ def hostile(tmp_path_factory):
     shutil.copy2(DOCS / "_static" / "images" / "social-card.png", base / "outside.png")
     # A 6 MB "PDF": over the cap on a page's file.
     (src / "chapters" / "big.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 6_000_000)
-    html = run_strict_build(src, base / "html")
+    doctrees = ["-d", str(base / "doctrees")]
+    html = run_strict_build(src, base / "html", "html", *doctrees)
+    # The EPUB reads the pages itself, so that its build fails on its own.
     epub = run_strict_build(src, base / "epub", "epub")
-    # The print edition reads the same pages; its PDFs are checked below.
-    run_strict_build(src, base / "pdf", "print")
+    # The print edition prints the pages the website's build read; its PDFs
+    # are checked below.
+    run_strict_build(src, base / "pdf", "print", *doctrees)
     return html, epub, base
 
 
@@ -293,24 +296,27 @@ def test_an_unlisted_static_file_stops_the_build(tmp_path):
     assert not list(out.rglob("tracker.js")) if out.exists() else True
 
 
-def test_nesting_too_deep_to_read_names_the_page(tmp_path, capsys):
+def test_nesting_too_deep_to_read_names_the_page(rootdir, tmp_path, capsys):
+    """On the small root: the check (page_source.py) reads one page's
+    source, whichever book holds it."""
+    import shutil
+
     depth = 300
-
-    def change(src, base):
-        opens = "".join(":" * (3 + depth - i) + "{tip}\n" for i in range(depth))
-        closes = "".join(":" * (4 + i) + "\n" for i in range(depth))
-        (src / "chapters" / "welcome.md").write_text(
-            '---\ndescription: "A page that nests a tip in a tip, three hundred deep."\n'
-            "last_reviewed: 2026-11-25\nnext_review: 2029-11-25\n---\n\n"
-            f"# Welcome\n\n{opens}deep\n{closes}",
-            encoding="utf-8",
-        )
-
-    code, warnings, _ = build_with(tmp_path, change)
-    assert code != 0
+    opens = "".join(":" * (3 + depth - i) + "{tip}\n" for i in range(depth))
+    closes = "".join(":" * (4 + i) + "\n" for i in range(depth))
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-minimal", src)
+    (src / "chapters" / "one.md").write_text(
+        '---\ndescription: "A page that nests a tip in a tip, three hundred deep."\n'
+        "last_reviewed: 2026-11-25\nnext_review: 2029-11-25\n---\n\n"
+        f"# One\n\n{opens}deep\n{closes}",
+        encoding="utf-8",
+    )
+    result = run_strict_build(src, tmp_path / "out")
+    assert result.returncode != 0
     printed = capsys.readouterr()
-    assert "chapters/welcome.md: the page nests blocks too deeply" in (
-        printed.err + printed.out + warnings
+    assert "chapters/one.md: the page nests blocks too deeply" in (
+        printed.err + printed.out + result.warnings
     )
 
 

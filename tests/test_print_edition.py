@@ -116,7 +116,7 @@ def test_handbook_has_a_bookmark_for_every_chapter(handbook):
         assert back in titles
 
 
-def test_handbook_holds_start_here_and_the_six_week_path(book, handbook):
+def test_handbook_holds_start_here_and_the_six_week_path(book, handbook, pdf_text):
     titles = outline_titles(handbook)
     assert "Start Here" in titles
     assert "A Six-Week Path" in titles
@@ -127,7 +127,7 @@ def test_handbook_holds_start_here_and_the_six_week_path(book, handbook):
         for title in ("Start Here", "A Six-Week Path", first_chapter)
     ]
     assert order == sorted(order), titles[:8]
-    text = text_of(book.pdf / "emotional-intimacy-handbook.pdf")
+    text = pdf_text(book.pdf / "emotional-intimacy-handbook.pdf")
     for week in PATH_WEEKS:
         assert week in text
     assert "I am not safe, or I am afraid of my partner" in text
@@ -205,8 +205,8 @@ def test_handbook_embeds_subset_atkinson_fonts_only(handbook):
         assert family.replace("-", "").startswith("AtkinsonHyperlegible"), name
 
 
-def test_handbook_text_has_every_chapter_and_the_crisis_numbers(book):
-    text = text_of(book.pdf / "emotional-intimacy-handbook.pdf")
+def test_handbook_text_has_every_chapter_and_the_crisis_numbers(book, pdf_text):
+    text = pdf_text(book.pdf / "emotional-intimacy-handbook.pdf")
     for title in CHAPTERS.values():
         assert title in text, title
     for number in CRISIS_NUMBERS:
@@ -220,12 +220,12 @@ def test_handbook_text_has_every_chapter_and_the_crisis_numbers(book):
 
 
 @pytest.mark.parametrize("slug", CHAPTERS)
-def test_each_chapter_has_its_own_pdf(book, slug):
+def test_each_chapter_has_its_own_pdf(book, pdf_text, slug):
     path = book.pdf / "chapters" / f"{slug}.pdf"
     with pikepdf.open(path) as pdf:
         assert page_size(pdf) == LETTER
         assert "/StructTreeRoot" in pdf.Root
-    assert CHAPTERS[slug] in text_of(path)
+    assert CHAPTERS[slug] in pdf_text(path)
 
 
 def check_answer_fields(book, exercise, fields, *, page_width):
@@ -257,7 +257,7 @@ def check_answer_fields(book, exercise, fields, *, page_width):
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_each_handout_has_a_field_per_prompt_and_partner(book, exercise):
+def test_each_handout_has_a_field_per_prompt_and_partner(book, pdf_text, exercise):
     who, prompts = exercise_card(book, exercise)
     assert prompts
     path = book.pdf / "handouts" / f"{exercise}.pdf"
@@ -268,7 +268,7 @@ def test_each_handout_has_a_field_per_prompt_and_partner(book, exercise):
         assert all(str(f.T).startswith(f"{exercise}-prompt-") for f in fields)
         check_answer_fields(book, exercise, fields, page_width=page_size(pdf)[0])
         assert is_tagged_pdf_ua(pdf)
-    text = text_of(path)
+    text = pdf_text(path)
     for number in CRISIS_NUMBERS:
         assert number in text
     assert "CC BY-NC-ND 4.0" in text
@@ -283,7 +283,7 @@ def test_some_handouts_are_for_two_and_some_for_one(book):
     assert kinds - {"together"}
 
 
-def test_six_week_path_handout_has_a_tick_box_a_week(book):
+def test_six_week_path_handout_has_a_tick_box_a_week(book, pdf_text):
     path = book.pdf / "handouts" / "six-week-path.pdf"
     with pikepdf.open(path) as pdf:
         assert is_tagged_pdf_ua(pdf)
@@ -294,7 +294,7 @@ def test_six_week_path_handout_has_a_tick_box_a_week(book):
         names = [str(f.TU) for f in boxes]
         assert names == [f"{week} done" for week in PATH_WEEKS]
         assert len({str(f.T) for f in boxes}) == len(boxes)
-    text = text_of(path)
+    text = pdf_text(path)
     assert "A Six-Week Path" in text
     for week in PATH_WEEKS:
         assert week in text
@@ -355,8 +355,8 @@ def test_for_therapists_links_every_packet(book):
         assert (book.html / "downloads" / "packets" / f"{name}.pdf").is_file()
 
 
-def test_together_steps_for_one_person_fail_with_file_and_line(strict_build):
-    result = strict_build("together-steps")
+def test_together_steps_for_one_person_fail_with_file_and_line(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
         "one-person.md:17: WARNING: this exercise is done 'together' but its steps "
@@ -367,8 +367,8 @@ def test_together_steps_for_one_person_fail_with_file_and_line(strict_build):
     assert "on-your-own.md" not in result.warnings
 
 
-def test_unknown_or_empty_packets_fail_naming_conf_py(strict_build):
-    result = strict_build("print-packets")
+def test_unknown_or_empty_packets_fail_naming_conf_py(mistakes):
+    result = mistakes
     assert result.returncode != 0
     assert (
         "conf.py:7: WARNING: packet 'unknown' lists unknown exercise id(s) "
@@ -380,19 +380,14 @@ def test_unknown_or_empty_packets_fail_naming_conf_py(strict_build):
     assert 'href="downloads/packets/good.pdf"' in home
 
 
-def test_print_sentences_are_in_templates_and_the_catalogue(book, tmp_path):
+def test_print_sentences_are_in_templates_and_the_catalogue(book, catalogue, pdf_text):
     """The reader text of the print edition is in templates marked for
     translation: Sphinx's gettext builder extracts it, and the PDFs print it."""
-    result = run_strict_build(
-        DOCS, tmp_path / "gettext", "gettext", "-d", str(tmp_path / "doctrees")
-    )
-    assert result.returncode == 0, result.warnings
-    catalogue = (tmp_path / "gettext" / "sphinx.pot").read_text(encoding="utf-8")
-    entries = catalogue.split("\n\n")
+    entries = (catalogue / "sphinx.pot").read_text(encoding="utf-8").split("\n\n")
     handbook_text = " ".join(
-        text_of(book.pdf / "emotional-intimacy-handbook.pdf").split()
+        pdf_text(book.pdf / "emotional-intimacy-handbook.pdf").split()
     )
-    handout_text = " ".join(text_of(book.pdf / "handouts" / "good-news.pdf").split())
+    handout_text = " ".join(pdf_text(book.pdf / "handouts" / "good-news.pdf").split())
     for sentence, where in PRINT_TEMPLATE_SENTENCES:
         (entry,) = [e for e in entries if f'msgid "{sentence}' in e]
         assert f"_templates/print/{where}" in entry, entry
@@ -406,37 +401,58 @@ def test_bundle_holds_every_handout(book):
     assert names == set(EXERCISES)
 
 
-def test_rebuild_is_byte_identical(book, tmp_path):
-    again = run_strict_build(
-        DOCS, tmp_path / "pdf", "print", "-d", str(tmp_path / "doctrees")
-    )
-    assert again.returncode == 0, again.warnings
-    for path in sorted(book.pdf.rglob("*.pdf")):
-        twin = tmp_path / "pdf" / path.relative_to(book.pdf)
-        assert twin.read_bytes() == path.read_bytes(), path.name
+# A small path page for the A4 root: two weeks, each ending in a tick line.
+A4_PATH = """---
+description: "A two-week path that exists only so the tests can print it on A4 paper."
+---
+
+# A Two-Week Path
+
+## Week 1: Notice
+
+Read the chapter.
+
+Done this week:
+
+## Week 2: Try
+
+Do the exercise together.
+
+Done this week:
+"""
 
 
-def test_a4_switch(book, tmp_path):
-    result = run_strict_build(
-        DOCS,
-        tmp_path / "pdf",
-        "print",
-        "-D",
-        "handbook_paper_size=a4",
-        "-d",
-        str(tmp_path / "d"),
+def test_a4_switch(rootdir, tmp_path):
+    """``-D handbook_paper_size=a4`` on a small root (a chapter, an exercise
+    for two and a path page): every PDF is A4, and the worksheet for two
+    still holds both partners' fields side by side."""
+    import shutil
+    from types import SimpleNamespace
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-minimal", src)
+    (src / "path.md").write_text(A4_PATH, encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(
+        index.read_text().replace("exercises/good\n", "exercises/good\npath\n")
     )
+    a4 = ["-D", "handbook_paper_size=a4", "-D", "handbook_path_page=path"]
+    a4 += ["-d", str(tmp_path / "doctrees")]
+    html = run_strict_build(src, tmp_path / "html", "html", *a4)
+    assert html.returncode == 0, html.warnings
+    result = run_strict_build(src, tmp_path / "pdf", "print", *a4)
     assert result.returncode == 0, result.warnings
-    with pikepdf.open(tmp_path / "pdf" / "emotional-intimacy-handbook.pdf") as pdf:
-        assert page_size(pdf) == A4
-    # Worksheets for two still hold both partners' fields side by side.
-    for exercise in EXERCISES:
-        with pikepdf.open(tmp_path / "pdf" / "handouts" / f"{exercise}.pdf") as pdf:
-            assert page_size(pdf) == A4
-            check_answer_fields(book, exercise, fields_of(pdf), page_width=A4[0])
-    with pikepdf.open(tmp_path / "pdf" / "handouts" / "six-week-path.pdf") as pdf:
-        assert page_size(pdf) == A4
-        assert len([f for f in fields_of(pdf) if f.FT == "/Btn"]) == len(PATH_WEEKS)
+    pdfs = sorted((tmp_path / "pdf").rglob("*.pdf"))
+    assert {p.name for p in pdfs} >= {"good.pdf", "path.pdf", "one.pdf"}, pdfs
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            assert page_size(pdf) == A4, path.name
+    small = SimpleNamespace(html=tmp_path / "html")
+    assert exercise_card(small, "good")[0] == "together"
+    with pikepdf.open(tmp_path / "pdf" / "handouts" / "good.pdf") as pdf:
+        check_answer_fields(small, "good", fields_of(pdf), page_width=A4[0])
+    with pikepdf.open(tmp_path / "pdf" / "handouts" / "path.pdf") as pdf:
+        assert len([f for f in fields_of(pdf) if f.FT == "/Btn"]) == 2
 
 
 def test_starting_weasyprint_prints_nothing_under_a_chatty_root_logger():

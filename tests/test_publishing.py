@@ -28,7 +28,8 @@ def site(tmp_path, rootdir, monkeypatch):
         # The print edition links the byline and the safety box to pages of
         # the book; the home page is not one of them.
         with (src / "conf.py").open("a") as conf:
-            # A copy: root_conf's dict is shared by every root the session builds.
+            # A new dict: root_conf's own is shared by every root built later
+            # in this process.
             conf.write(
                 'handbook_author = {**handbook_author, "profile_page": "chapters/one"}\n'
             )
@@ -42,7 +43,7 @@ def site(tmp_path, rootdir, monkeypatch):
 
 def test_a_failed_build_publishes_nothing(site, capsys):
     out, build = site
-    assert build("broken-xref") != 0
+    assert build("build-checks") != 0  # every mistake of tests/roots
     for folder in FOLDERS:
         assert (out / folder / "index.html").read_text() == "the last good build"
     assert "unknown document: 'missing-page'" in capsys.readouterr().err

@@ -1,2 +1,0 @@
-from root_conf import *  # noqa: F403
-handbook_base_url = "http://example.org/"

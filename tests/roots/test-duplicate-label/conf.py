@@ -1,1 +1,0 @@
-from root_conf import *  # noqa: F403
