@@ -488,7 +488,8 @@ PDFUA_KNOWN_SKIPS = {"UA-14-001"}
 # A table's header cells: WeasyPrint 70 ties each data cell to its headers
 # with /Headers and /IDs but writes no /Scope, and pdfua 0.1.3 looks for
 # /Scope or /Headers on the header cells only (CONTRIBUTING, "Upstream
-# reports": WeasyPrint and pdfua).
+# reports": WeasyPrint and pdfua). print_table_scope.py adds the /Scope
+# (handbook_print_table_scope; its own tests: test_print_table_scope.py).
 PDFUA_TABLE_HEADERS = "UA-15-003"
 
 
@@ -520,16 +521,20 @@ def test_pdfua_finds_nothing_in_any_pdf(pdfua_reports):
         assert skipped <= PDFUA_KNOWN_SKIPS, (name, skipped)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WeasyPrint 70 writes no /Scope on table header cells (it links "
-    "data cells to headers with /Headers and /IDs), and pdfua 0.1.3 counts "
-    "only /Scope or /Headers on the header cells: upstream reports in "
-    "CONTRIBUTING.md",
-)
 def test_pdfua_finds_every_table_header_cell_scoped(pdfua_reports):
+    """The cycle map's table (in the handbook, its handout, the bundle and
+    a packet) has header cells; each has its /Scope."""
     for name, report in pdfua_reports.items():
         assert findings(report, table_headers=True) == [], name
+
+
+def test_every_pdf_keeps_the_identifier_it_was_given(book):
+    """Adding the scopes saves the PDFs again (pikepdf): the trailer's /ID
+    still starts with the identifier WeasyPrint was given, and its second
+    part comes from the content (test_rebuild_is_byte_identical)."""
+    for path in sorted(book.pdf.rglob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            assert bytes(pdf.trailer.ID[0]) == b"emotional-intimacy-handbook", path
 
 
 def test_pdfua_can_fail(book, tmp_path):

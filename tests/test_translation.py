@@ -9,7 +9,11 @@ catalogue a folder; Babel: what the extensions mark with ``_()`` into
 for which neither Sphinx nor furo ships a catalogue, so only ours apply.
 A temporary copy of ``docs/`` (the "handbook" catalogue is read from
 ``docs/locales``) is then built once, as a website and, from the same
-doctrees, an EPUB.
+doctrees, an EPUB and the print edition. The PDFs' text is read where the
+print templates and extensions write: the handbook's cover, copyright page,
+"Before You Begin" and contents, a chapter's running header and footer, a
+packet's cover, a worksheet (with its answer fields' names) and the
+six-week path (with its tick boxes' names).
 
 Any text of a template or extension message still showing outside the
 marks is a word a translation cannot reach. The test fails if one message
@@ -98,11 +102,13 @@ def pseudo_translate(catalogues: list[Path], locale_dir: Path) -> None:
             write_mo(file, catalogue)
 
 
-def message_words(catalogues: list[Path]) -> tuple[set[str], set[str]]:
+def message_words(
+    catalogues: list[Path], *, print_edition: bool = False
+) -> tuple[set[str], set[str]]:
     """(whole messages of one word, runs of two or more words) of the
     templates' and extensions' messages, as a reader would see them. The
-    print edition's templates are left out: no PDF is built here (their
-    words are facts such as the title, and the print edition's own)."""
+    print edition's templates are left out, unless ``print_edition``: the
+    website and the EPUB never show them."""
     single, runs = set(), set()
     for pot in catalogues:
         if pot.stem not in ("sphinx", "handbook"):
@@ -110,7 +116,8 @@ def message_words(catalogues: list[Path]) -> tuple[set[str], set[str]]:
         with pot.open("rb") as file:
             for message in read_po(file):
                 if not message.id or (
-                    message.locations
+                    not print_edition
+                    and message.locations
                     and all(PRINT in where for where, _line in message.locations)
                 ):
                     continue
@@ -213,13 +220,20 @@ def pseudo_book(tmp_path_factory: pytest.TempPathFactory) -> dict:
     catalogues = extract(docs, tmp / "gettext")
     pseudo_translate(catalogues, docs / "locales")
     doctrees = tmp / "doctrees"
-    for builder in ("html", "epub"):
+    for builder in ("html", "epub", "print"):
         sphinx(
             "-b", builder, "-d", doctrees, "-D", f"language={LANGUAGE}",
             docs, tmp / builder,
         )  # fmt: skip
     single, runs = message_words(catalogues)
-    return {"html": tmp / "html", "epub": tmp / "epub", "single": single, "runs": runs}
+    return {
+        "html": tmp / "html",
+        "epub": tmp / "epub",
+        "pdf": tmp / "print",
+        "single": single,
+        "runs": runs,
+        "print_words": message_words(catalogues, print_edition=True),
+    }
 
 
 def test_the_catalogues_hold_the_extensions_and_templates_words(pseudo_book):
@@ -301,3 +315,122 @@ def test_the_translation_reaches_the_chrome_and_the_cards(pseudo_book, builder):
         not_found = page(pseudo_book, "html", "404")
         assert "<h1>⟦Page not found⟧</h1>" in not_found
         assert "<title>⟦Page not found⟧" in not_found
+
+
+# -- The print edition ------------------------------------------------------
+
+# The PDFs read where the print templates and extensions write, and how many
+# of each one's first pages: the handbook's cover, copyright page, "Before
+# You Begin" and contents; a chapter with its running header and footer; a
+# packet's cover; a worksheet for two; the six-week path.
+PRINTED = {
+    "emotional-intimacy-handbook.pdf": 6,
+    "chapters/daily-connection.pdf": 1,
+    "packets/first-sessions.pdf": 1,
+    "handouts/daily-check-in.pdf": 1,
+    "handouts/six-week-path.pdf": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def printed(pseudo_book) -> dict[str, dict]:
+    """Each PDF of ``PRINTED``: its first pages' text, its title and the
+    names a screen reader gives its form fields."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    found = {}
+    for name, pages in PRINTED.items():
+        path = pseudo_book["pdf"] / name
+        reader = PdfReader(path)
+        with pikepdf.open(path) as pdf:
+            fields = (
+                [str(f.get("/TU", "")) for f in pdf.Root.AcroForm.Fields]
+                if "/AcroForm" in pdf.Root
+                else []
+            )
+            title = str(pdf.docinfo.get("/Title", ""))
+        found[name] = {
+            "text": "\n".join(
+                page.extract_text() or "" for page in reader.pages[:pages]
+            ),
+            "title": title,
+            "fields": fields,
+        }
+    return found
+
+
+def untranslated_in_print(text: str, single: set[str], runs: set[str]) -> list[str]:
+    """Messages' words outside the marks in a PDF's text: a line that is a
+    one-word message, or a run of a message's words anywhere, in any case
+    (the print stylesheet sets some headings in capitals)."""
+    single = {word.casefold() for word in single}
+    found = {
+        line.strip() for line in text.splitlines() if line.strip().casefold() in single
+    }
+    outside = unmarked(text)
+    found |= {
+        run
+        for run in runs
+        if re.search(rf"(?<!\w){re.escape(run)}(?!\w)", outside, re.IGNORECASE)
+    }
+    return sorted(found)
+
+
+def test_no_word_from_a_print_template_or_extension_is_left_in_english(
+    pseudo_book, printed
+):
+    single, runs = pseudo_book["print_words"]
+    left = {
+        f"{name} {part}": words
+        for name, found in printed.items()
+        for part, text in (
+            ("text", found["text"]),
+            ("title", found["title"]),
+            ("fields", "\n".join(found["fields"])),
+        )
+        if (words := untranslated_in_print(text, single, runs))
+    }
+    assert not left, f"words no translation reaches in the PDFs: {left}"
+    # The check has teeth: the handbook's pages with one heading and one
+    # sentence left in English.
+    handbook = printed["emotional-intimacy-handbook.pdf"]["text"]
+    english = handbook.replace("⟦Before You Begin⟧", "Before You Begin").replace(
+        "⟦Couples therapy in ", "Couples therapy in ⟦"
+    )
+    assert english != handbook
+    found = untranslated_in_print(english, single, runs)
+    assert {words.casefold() for words in found} == {
+        "before you begin",
+        "couples therapy in",
+    }
+
+
+def test_the_translation_reaches_the_pdfs(printed):
+    """The marks are in the PDFs' text (so the check above read real
+    output): cover, copyright page, safety page, contents, running footer,
+    packet cover, a worksheet's titles and fields, the tick boxes."""
+    handbook = printed["emotional-intimacy-handbook.pdf"]["text"]
+    for words in (
+        "⟦Couples therapy in ",
+        "⟦Copyright © ",
+        "⟦Before You Begin⟧",
+        "⟦In immediate danger: call ",
+        "⟦Contents⟧",
+    ):
+        assert words in handbook, words
+    assert (
+        "⟦Not safe where there is violence"
+        in (printed["chapters/daily-connection.pdf"]["text"])
+    )
+    packet = printed["packets/first-sessions.pdf"]
+    # "Worksheet packet" is set in capitals.
+    for words in ("⟦WORKSHEET PACKET⟧", "⟦Worksheets in this packet⟧"):
+        assert words in packet["text"], words
+    assert "⟦" in packet["title"] and "Worksheet Packet" in packet["title"]
+    worksheet = printed["handouts/daily-check-in.pdf"]
+    assert worksheet["fields"]
+    assert all("⟦Partner " in name for name in worksheet["fields"]), worksheet
+    assert all(
+        name.startswith("⟦") for name in printed["handouts/six-week-path.pdf"]["fields"]
+    )

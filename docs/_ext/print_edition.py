@@ -56,6 +56,11 @@ Config values:
     Processes rendering PDFs; ``0`` (default) is one per CPU core, ``1``
     renders in the build's own process; a negative number is a
     ``ConfigError``.
+``handbook_print_table_scope`` (bool)
+    ``True`` (default): give every table header cell of every PDF its
+    ``/Scope`` after WeasyPrint writes it (``print_table_scope.py``, a
+    workaround for WeasyPrint issue #2508); ``False`` leaves WeasyPrint's
+    PDFs as they are, for when WeasyPrint writes the scope itself.
 """
 
 from __future__ import annotations
@@ -202,6 +207,7 @@ def written_pdfs(builder: PrintEditionBuilder, pdf_dir: Path) -> list[Path]:
         stylesheet=Path(builder.srcdir) / builder.config.handbook_print_css,
         roots=(Path(builder.srcdir), Path(builder.outdir)),
         workers=workers,
+        table_scope=builder.config.handbook_print_table_scope,
     )
     for job in jobs:
         for problem in problems_of[job.target]:
@@ -272,6 +278,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "handbook_path_page", "six-week-path", "env", types=frozenset({str})
     )
     app.add_config_value("handbook_print_workers", 0, "", types=frozenset({int}))
+    app.add_config_value(
+        "handbook_print_table_scope", True, "", types=frozenset({bool})
+    )
     app.setup_extension("site_metadata")
     # The packets' config, checks and download list on the website.
     app.setup_extension("packets")

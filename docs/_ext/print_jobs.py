@@ -31,6 +31,7 @@ from sphinx.locale import get_translation
 from sphinx.util import logging
 
 import reader_text
+from exercise_lists import who_text
 from exercises import env_exercises, exercises_by_id
 from print_html import (
     BookPart,
@@ -271,7 +272,10 @@ class PrintEdition:
                 worksheets=[
                     {
                         "title": part.title,
-                        "who": self.exercises[part.docname]["who"].capitalize(),
+                        # In the reader's language, as on the exercise's page.
+                        "who": who_text(
+                            self.exercises[part.docname]["who"]
+                        ).capitalize(),
                         "time": self.exercises[part.docname]["time"],
                     }
                     for part in parts

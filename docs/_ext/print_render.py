@@ -13,6 +13,10 @@ WeasyPrint fetches through ``local_only_fetcher``: ``data:`` URLs and files
 inside ``docs/`` and the build only. Its errors (a missing anchor, font or
 image, a refused URL) are collected for each PDF apart (``WeasyPrint``),
 and WeasyPrint's own log is kept out of the build's output.
+
+Each PDF's table header cells get their ``/Scope`` before the file is
+written (``print_table_scope.py``: a workaround for WeasyPrint issue
+#2508), unless ``handbook_print_table_scope`` is ``False``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from page_limits import inside
+from print_table_scope import scope_table_headers
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,16 @@ class WeasyPrint:
     """WeasyPrint for one process: the fetcher, fonts and stylesheet of one
     group of PDFs, and their problems, each PDF's apart."""
 
-    def __init__(self, *, base_url: str, stylesheet: str, roots: tuple[str, ...]):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        stylesheet: str,
+        roots: tuple[str, ...],
+        table_scope: bool = True,
+    ):
         self.base_url = base_url
+        self.table_scope = table_scope
         with self.problems() as found:
             # Imported late (the HTML builds never need WeasyPrint), and
             # inside problems(): importing it logs progress messages, which
@@ -137,14 +150,16 @@ class WeasyPrint:
 
     def write(self, laid_out: Any, target: Path, *, forms: bool) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        laid_out.write_pdf(
-            str(target),
+        pdf = laid_out.write_pdf(
             pdf_variant="pdf/ua-1",
             pdf_forms=forms,
             # Same input, same file: no random identifier.
             pdf_identifier=b"emotional-intimacy-handbook",
             custom_metadata=True,
         )
+        if self.table_scope:
+            pdf = scope_table_headers(pdf)
+        target.write_bytes(pdf)
 
 
 def render_group(
@@ -153,6 +168,7 @@ def render_group(
     base_url: str,
     stylesheet: str,
     roots: tuple[str, ...],
+    table_scope: bool = True,
 ) -> list[list[str]]:
     """Render one group of PDFs in one process; return each job's problems,
     in the order of ``jobs``.
@@ -164,7 +180,9 @@ def render_group(
     the bundle of worksheets and the packets cost no second layout. This
     runs in a worker process and builds its own fetcher.
     """
-    weasy = WeasyPrint(base_url=base_url, stylesheet=stylesheet, roots=roots)
+    weasy = WeasyPrint(
+        base_url=base_url, stylesheet=stylesheet, roots=roots, table_scope=table_scope
+    )
     results: list[list[str]] = []
     laid_out: dict[Path, Any] = {}
     for job in jobs:
@@ -214,6 +232,7 @@ def render_all(
     stylesheet: Path,
     roots: tuple[Path, ...],
     workers: int,
+    table_scope: bool = True,
 ) -> dict[Path, list[str]]:
     """Render every group, one process a core; return each PDF's problems by
     its target. The caller reports them in its own order (the order of the
@@ -226,6 +245,7 @@ def render_all(
         "base_url": str(base_url),
         "stylesheet": str(stylesheet),
         "roots": tuple(str(root) for root in roots),
+        "table_scope": table_scope,
     }
     if workers == 1 or len(groups) < 2:
         results = [render_group(group, **settings) for group in groups]
