@@ -239,7 +239,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run(
-        "codespell", "docs", "docs-dev", "README.md", "CONTRIBUTING.md", "scripts", "tests"
+        "codespell",
+        "docs",
+        "docs-dev",
+        "README.md",
+        "CONTRIBUTING.md",
+        "scripts",
+        "tests",
     )
     # The lock matches pyproject.toml (tests/test_repository.py checks it too).
     session.run(*UV, "lock", "--check", "--offline", "--quiet", external=True)

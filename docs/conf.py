@@ -129,7 +129,11 @@ handbook_help_lines = {
     "RAINN National Sexual Assault Hotline": {
         "names": ["RAINN", "Sexual Assault Hotline"],
         "numbers": ["1-800-656-4673"],
-        "web": ["https://rainn.org/", "https://www.rainn.org/", "https://hotline.rainn.org/"],
+        "web": [
+            "https://rainn.org/",
+            "https://www.rainn.org/",
+            "https://hotline.rainn.org/",
+        ],
     },
     "National Maternal Mental Health Hotline": {
         "names": ["Maternal Mental Health Hotline"],

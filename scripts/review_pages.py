@@ -84,7 +84,9 @@ def list_pages(today: dt.date, show_diff: bool) -> int:
             print(f"  {page}{signed}")
             if key == "changed" and show_diff and signoff and signoff.commit:
                 diff = git("diff", signoff.commit, "--", f"docs/{page}.md")
-                print("    " + (diff.replace("\n", "\n    ") or "(no commit to compare)"))
+                print(
+                    "    " + (diff.replace("\n", "\n    ") or "(no commit to compare)")
+                )
     return 0
 
 

@@ -49,7 +49,10 @@ RESEARCH_CHAPTERS = (
 # Readers who once found almost nothing (issue 22): the chapter that is
 # theirs, and words of the Start Here heading that sends them there.
 READERS = {
-    "a partner with depression or anxiety": ("when-one-is-struggling", "depressed or anxious"),
+    "a partner with depression or anxiety": (
+        "when-one-is-struggling",
+        "depressed or anxious",
+    ),
     "neurodivergent partners": ("different-minds", "autistic or have ADHD"),
     "money troubles": ("money-troubles", "Money is tight"),
     "later life": ("family-and-later-life", "getting older"),

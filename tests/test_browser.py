@@ -413,7 +413,11 @@ def test_nothing_covers_the_quick_exit(site, browser):
     over it; the theme's drawers sit below it)."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    for rel in ("chapters/getting-help.html", "exercises/take-a-break.html", "index.html"):
+    for rel in (
+        "chapters/getting-help.html",
+        "exercises/take-a-break.html",
+        "index.html",
+    ):
         page.goto(site + rel)
         for state in ("top", "bottom", "menu"):
             if state == "bottom":

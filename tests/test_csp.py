@@ -48,18 +48,40 @@ def test_a_clean_page_passes():
     ("html", "expected"),
     [
         (page(body="<script>alert(1)</script>"), "inline script 'alert(1)'"),
-        (page(body="<script src='https://cdn.example.org/x.js'></script>"), "a script from elsewhere"),
-        (page(head="<meta http-equiv='refresh' content='0; url=https://example.org/'>"), "'refresh'"),
         (
-            page(head="<meta http-equiv='Content-Security-Policy' content='script-src *'>"),
+            page(body="<script src='https://cdn.example.org/x.js'></script>"),
+            "a script from elsewhere",
+        ),
+        (
+            page(
+                head="<meta http-equiv='refresh' content='0; url=https://example.org/'>"
+            ),
+            "'refresh'",
+        ),
+        (
+            page(
+                head="<meta http-equiv='Content-Security-Policy' content='script-src *'>"
+            ),
             "does not carry the site's policy exactly once",
         ),
         (page(body="<p style='display:none'>x</p>"), "an inline style on <p>"),
         (page(body="<style>.quick-exit{display:none}</style>"), "a <style> element"),
-        (page(body="<img src='x.png' onerror='alert(1)'>"), "an event handler 'onerror'"),
-        (page(body="<a href='javascript:alert(1)'>x</a>"), "<a href='javascript:alert(1)'"),
-        (page(body="<div id='quick-exit'></div><a id='quick-exit'></a>"), "'quick-exit' is used twice"),
-        (b"<html><head></head><body><p>A page without it.</p></body></html>", "exactly once"),
+        (
+            page(body="<img src='x.png' onerror='alert(1)'>"),
+            "an event handler 'onerror'",
+        ),
+        (
+            page(body="<a href='javascript:alert(1)'>x</a>"),
+            "<a href='javascript:alert(1)'",
+        ),
+        (
+            page(body="<div id='quick-exit'></div><a id='quick-exit'></a>"),
+            "'quick-exit' is used twice",
+        ),
+        (
+            b"<html><head></head><body><p>A page without it.</p></body></html>",
+            "exactly once",
+        ),
     ],
 )
 def test_what_a_page_may_not_carry(html, expected):
@@ -78,7 +100,11 @@ def test_the_build_parses_every_page_it_wrote(rootdir, tmp_path):
     from conftest import run_strict_build
 
     result = run_strict_build(
-        rootdir / "test-minimal", tmp_path / "out", "html", "-D", "handbook_csp_enabled=1"
+        rootdir / "test-minimal",
+        tmp_path / "out",
+        "html",
+        "-D",
+        "handbook_csp_enabled=1",
     )
     assert result.returncode != 0
     assert (
@@ -86,6 +112,8 @@ def test_the_build_parses_every_page_it_wrote(rootdir, tmp_path):
         in result.warnings
     )
     assert "chapters/one.html: an inline style on" in result.warnings
+
+
 # -- The theme's inline scripts, pinned in csp.py ------------------------------
 # csp.py allows the theme's inline scripts by hashes pinned for one furo
 # release. Here, and only here, the installed theme's templates are scanned,

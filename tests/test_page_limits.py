@@ -199,7 +199,7 @@ def test_every_page_keeps_one_policy_and_its_quick_exit(hostile):
 
 
 def test_nothing_of_it_reaches_the_output(hostile):
-    html, epub, base = hostile
+    html, epub, _ = hostile
     published = [p for p in html.outdir.rglob("*") if p.is_file()]
     with zipfile.ZipFile(next(epub.outdir.glob("*.epub"))) as archive:
         epub_files = {name: archive.read(name) for name in archive.namelist()}

@@ -145,7 +145,11 @@ def test_every_page_carries_the_policy_once_before_any_script(book):
         assert "script-src 'self' 'sha256-" in policies[0]["content"]
         # The first script that runs (a JSON-LD block is data, not code).
         first_script = next(
-            (s for s in page.find_all("script") if s.get("type") != "application/ld+json"),
+            (
+                s
+                for s in page.find_all("script")
+                if s.get("type") != "application/ld+json"
+            ),
             None,
         )
         if first_script is not None:

@@ -13,10 +13,10 @@ import shutil
 import subprocess
 
 import pytest
+import review
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-import review
 from conftest import run_strict_build
 
 SIGNED_ON = dt.date(2026, 12, 1)
@@ -38,7 +38,9 @@ def sign(path, page, source):
 
 def test_the_fingerprint_ignores_line_endings_and_trailing_space_only():
     text = "# Title\n\nA line.\n"
-    assert review.fingerprint(text) == review.fingerprint("# Title  \r\n\r\nA line.\n\n")
+    assert review.fingerprint(text) == review.fingerprint(
+        "# Title  \r\n\r\nA line.\n\n"
+    )
     assert review.fingerprint(text) != review.fingerprint("# Title\n\nA line!\n")
 
 
@@ -95,8 +97,7 @@ def test_a_signed_page_says_who_reviewed_it_until_it_changes(signed_root, tmp_pa
     pdf = run_strict_build(src, tmp_path / "pdf", "print", *override)
     assert pdf.returncode == 0, pdf.warnings
     text = "".join(
-        p.extract_text()
-        for p in PdfReader(pdf.outdir / "chapters" / "one.pdf").pages
+        p.extract_text() for p in PdfReader(pdf.outdir / "chapters" / "one.pdf").pages
     )
     assert "Changed since review on December 1, 2026" in " ".join(text.split())
     assert "Reviewed by" not in text
@@ -128,7 +129,6 @@ def test_front_matter_cannot_claim_a_review(rootdir, tmp_path):
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     """A tiny git repository shaped like the handbook's, for the CLI."""
-    import review as review_module  # noqa: F401
     import importlib
 
     docs = tmp_path / "docs" / "chapters"

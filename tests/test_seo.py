@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS
 from handbook_spec import CHAPTERS, EXERCISES
 
 BASE = "https://emotional-intimacy-handbook.example.org/"

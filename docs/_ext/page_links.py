@@ -125,7 +125,9 @@ def link_problems(uri: str, text: str, config: Config) -> list[str]:
             )
         shown = numbers_in(text)
         if shown and {digits(n) for n in shown} != {digits(uri)}:
-            problems.append(f"link text {text!r} shows a number that {uri!r} does not call")
+            problems.append(
+                f"link text {text!r} shows a number that {uri!r} does not call"
+            )
     named = named_line(text, config.handbook_help_lines)
     if named and not points_to_line(uri, named[1]):
         problems.append(
@@ -194,11 +196,17 @@ def check_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(nodes.reference)):
         uri = node.get("refuri", "")
         if scheme_of(uri) not in (None, *ALLOWED_SCHEMES):
-            _warn(f"link target {uri!r} is not https:, mailto:, tel: or a page", node, docname)
+            _warn(
+                f"link target {uri!r} is not https:, mailto:, tel: or a page",
+                node,
+                docname,
+            )
             _unlink(node)
 
 
-BIB_URL = re.compile(r"^\s*(url|doi|howpublished|eprint)\s*=\s*[{\"](.*?)[}\"]\s*,?\s*$", re.I)
+BIB_URL = re.compile(
+    r"^\s*(url|doi|howpublished|eprint)\s*=\s*[{\"](.*?)[}\"]\s*,?\s*$", re.I
+)
 
 
 def bibliography_problems(path: Path) -> list[tuple[int, str]]:

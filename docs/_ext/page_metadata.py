@@ -42,13 +42,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import babel.dates
+import review
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 import reader_text
-import review
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

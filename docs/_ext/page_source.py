@@ -67,20 +67,61 @@ NAME_OPTION = re.compile(r"^\s*:?name:[ \t]*(.*)$", re.M)
 # directives and roles, and the plain ones of docutils, Sphinx and
 # sphinxcontrib-bibtex that only arrange text.
 PAGE_DIRECTIVES = (
-    "toctree", "glossary", "bibliography", "admonition", "note", "tip",
-    "important", "hint", "attention", "caution", "warning", "seealso",
-    "figure", "image", "table", "list-table", "epigraph", "rubric", "topic",
-    "safety", "exercise", "steps", "prompts", "when-not-to-use", "phrase",
-    "exercise-index", "packet-list", "consultation-invitation",
+    "toctree",
+    "glossary",
+    "bibliography",
+    "admonition",
+    "note",
+    "tip",
+    "important",
+    "hint",
+    "attention",
+    "caution",
+    "warning",
+    "seealso",
+    "figure",
+    "image",
+    "table",
+    "list-table",
+    "epigraph",
+    "rubric",
+    "topic",
+    "safety",
+    "exercise",
+    "steps",
+    "prompts",
+    "when-not-to-use",
+    "phrase",
+    "exercise-index",
+    "packet-list",
+    "consultation-invitation",
 )
 PAGE_ROLES = (
-    "term", "doc", "ref", "download", "abbr", "sub", "sup", "cite:p", "cite:t",
-    "cite:ps", "cite:ts", "quick-exit",
+    "term",
+    "doc",
+    "ref",
+    "download",
+    "abbr",
+    "sub",
+    "sup",
+    "cite:p",
+    "cite:t",
+    "cite:ps",
+    "cite:ts",
+    "quick-exit",
 )
 # Ids of the page around the content: the quick exit, furo's layout.
 RESERVED_IDS = (
-    "quick-exit", "furo-main-content", "__navigation", "__toc",
-    "furo-sidebar", "sidebar", "toc", "content", "main", "search",
+    "quick-exit",
+    "furo-main-content",
+    "__navigation",
+    "__toc",
+    "furo-sidebar",
+    "sidebar",
+    "toc",
+    "content",
+    "main",
+    "search",
 )
 
 
@@ -275,7 +316,10 @@ class GuardedMystParser(MystParser):
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.add_config_value(
-        "handbook_page_directives", list(PAGE_DIRECTIVES), "env", types=frozenset({list})
+        "handbook_page_directives",
+        list(PAGE_DIRECTIVES),
+        "env",
+        types=frozenset({list}),
     )
     app.add_config_value(
         "handbook_page_roles", list(PAGE_ROLES), "env", types=frozenset({list})

@@ -48,7 +48,8 @@ def unlisted_static_files(static_dir: Path, patterns: list[str]) -> list[Path]:
         for path in static_dir.rglob("*")
         if path.is_file()
         and not any(
-            fnmatch.fnmatch(path.relative_to(static_dir).as_posix(), p) for p in patterns
+            fnmatch.fnmatch(path.relative_to(static_dir).as_posix(), p)
+            for p in patterns
         )
     )
 
@@ -83,8 +84,10 @@ def output_problems(outdir: Path, passive: set[str]) -> list[str]:
         suffix = path.suffix.lower()
         if top in ("_images", "_downloads") and suffix.lstrip(".") not in passive:
             problems.append(f"{rel.as_posix()}: a page published a {suffix} file")
-        elif suffix in {".js", ".mjs"} and top != "_static" and rel.as_posix() not in (
-            SPHINX_OWN
+        elif (
+            suffix in {".js", ".mjs"}
+            and top != "_static"
+            and rel.as_posix() not in (SPHINX_OWN)
         ):
             problems.append(f"{rel.as_posix()}: a script outside _static/")
     return problems
