@@ -52,6 +52,10 @@ def install(session: nox.Session, *groups: str, book: bool = True) -> None:
         "sync",
         "--locked",
         "--quiet",
+        # Bytecode written at install, as pip does: otherwise, where
+        # PYTHONDONTWRITEBYTECODE is set, every Sphinx start compiles some
+        # 500 modules again (0.7 s of each live-preview rebuild).
+        "--compile-bytecode",
         *(arg for group in groups for arg in (option, group)),
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
         external=True,

@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from page_limits import inside
-from print_table_scope import scope_table_headers
 
 
 @dataclass(frozen=True)
@@ -158,6 +157,10 @@ class WeasyPrint:
             custom_metadata=True,
         )
         if self.table_scope:
+            # Imported here, in the workers: pikepdf costs every build's
+            # start (the live preview's too) some 60 ms otherwise.
+            from print_table_scope import scope_table_headers
+
             pdf = scope_table_headers(pdf)
         target.write_bytes(pdf)
 
