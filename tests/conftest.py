@@ -163,3 +163,36 @@ def mistakes(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildRe
     result = run_strict_build(rootdir / "test-build-checks", out / "html")
     assert result.returncode != 0
     return result
+
+
+# -- The site in Chromium (test_browser.py, test_search.py) -------------------
+
+
+@pytest.fixture(scope="session")
+def site(book):
+    """The built site on a loopback port."""
+    from bench_pages import serve
+
+    server, base = serve(book.html)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from the system (never a downloaded browser)."""
+    from bench_pages import CHROMIUM_FLAGS, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "no Chromium installed (apt-get install chromium); CI always has it"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()

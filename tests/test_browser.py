@@ -11,38 +11,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
 from handbook_spec import NEUTRAL_SITE
 
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-
-@pytest.fixture(scope="module")
-def site(book):
-    """The built site on a loopback port."""
-    server, base = serve(book.html)
-    yield base
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "no Chromium installed (apt-get install chromium); CI always has it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 def site_pages(book) -> list[str]:

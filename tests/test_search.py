@@ -25,8 +25,6 @@ from search_queries import (
     SAFETY_PAGE,
 )
 
-from bench_pages import CHROMIUM_FLAGS, find_chromium, serve
-
 # -- Without a browser: the rules for search terms ------------------------------
 
 
@@ -85,30 +83,6 @@ def test_every_page_that_needs_them_has_search_terms(book):
 
 
 # -- In Chromium -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(book):
-    server, base = serve(book.html)
-    yield base
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "no Chromium installed (apt-get install chromium); CI always has it"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -77,28 +77,21 @@ class PageLimits(SphinxTransform):
             snippet = " ".join(node.astext().split())[:60]
             _warn(f"raw HTML is not allowed in a page: {snippet!r}", node)
             node.parent.remove(node)
-        for node in list(self.document.findall(nodes.image)):
-            if not self._local(node["uri"], srcdir, docdir):
-                _warn(
-                    f"image {node['uri']!r} is not a file inside docs/ "
-                    "(pages show only the handbook's own images)",
-                    node,
-                )
-                node.parent.remove(node)
-        for node in list(self.document.findall(addnodes.download_reference)):
-            if not self._local(node["reftarget"], srcdir, docdir):
-                _warn(
-                    f"download {node['reftarget']!r} is not a file inside docs/", node
-                )
-                node.parent.replace(node, nodes.Text(node.astext()))
         config = self.config
         for node in list(self.document.findall(nodes.image)):
-            if problem := file_problem(node["uri"], srcdir, docdir, config):
-                _warn(f"image {node['uri']!r}: {problem}", node)
+            why = self._refusal(
+                node["uri"],
+                srcdir,
+                docdir,
+                config,
+                outside=" (pages show only the handbook's own images)",
+            )
+            if why:
+                _warn(f"image {node['uri']!r}{why}", node)
                 node.parent.remove(node)
         for node in list(self.document.findall(addnodes.download_reference)):
-            if problem := file_problem(node["reftarget"], srcdir, docdir, config):
-                _warn(f"download {node['reftarget']!r}: {problem}", node)
+            if why := self._refusal(node["reftarget"], srcdir, docdir, config):
+                _warn(f"download {node['reftarget']!r}{why}", node)
                 node.parent.replace(node, nodes.Text(node.astext()))
         for node in list(self.document.findall(meta_node)):
             _warn("a <meta> tag is not allowed in a page", node)
@@ -116,9 +109,17 @@ class PageLimits(SphinxTransform):
                     node,
                 )
                 node["ids"] = [f"page-{i}" if i in reserved else i for i in node["ids"]]
-        for node in self.document.findall(nodes.reference):
-            if node.get("refuri", "").lower().startswith("http:"):
-                _warn(f"link {node['refuri']!r} uses http: write https:", node)
+
+    @classmethod
+    def _refusal(
+        cls, uri: str, srcdir: Path, docdir: Path, config: object, outside: str = ""
+    ) -> str | None:
+        """Why a page may not show or publish ``uri`` (or None)."""
+        if not cls._local(uri, srcdir, docdir):
+            return f" is not a file inside docs/{outside}"
+        if problem := file_problem(uri, srcdir, docdir, config):
+            return f": {problem}"
+        return None
 
     @staticmethod
     def _local(uri: str, srcdir: Path, docdir: Path) -> bool:
@@ -138,8 +139,8 @@ def meta_node(node: nodes.Node) -> bool:
 
 def file_problem(uri: str, srcdir: Path, docdir: Path, config: object) -> str | None:
     """Why a page may not publish the file at ``uri`` (or None)."""
-    if SCHEME.match(uri) or uri.startswith("//") or "*" in uri:
-        return None  # refused above as not inside docs/; globs pick formats
+    if "*" in uri:
+        return None  # Sphinx picks one of the files the glob names
     path = (srcdir if uri.startswith("/") else docdir) / uri.lstrip("/")
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in config.handbook_page_file_types:

@@ -109,16 +109,19 @@ def points_to_line(uri: str, line: dict[str, Any]) -> bool:
     return any(uri.startswith(web) for web in line.get("web", []))
 
 
-def link_problems(uri: str, text: str, config: Config) -> list[str]:
-    """What is wrong with one link, as sentences."""
+def link_problems(uri: str, text: str, config: Config, numbers: set[str]) -> list[str]:
+    """What is wrong with one link, as sentences; ``numbers`` are the
+    configured ones (``allowed_numbers``)."""
     scheme = scheme_of(uri)
     if scheme is None:
         return []  # a page, an anchor or a file of the handbook
+    if scheme == "http":
+        return [f"link {uri!r} uses http: write https:"]
     if scheme not in ALLOWED_SCHEMES:
         return [f"link target {uri!r} is not https:, mailto:, tel: or a page"]
     problems = []
     if scheme == "tel":
-        if digits(uri) not in allowed_numbers(config):
+        if digits(uri) not in numbers:
             problems.append(
                 f"tel: link {uri!r} calls a number that is not configured in "
                 "conf.py (handbook_crisis, handbook_practice, handbook_help_lines)"
@@ -149,13 +152,13 @@ def _unlink(node: nodes.reference) -> None:
 def check_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Links, images' targets and printed numbers of one page."""
     config = app.config
+    allowed = allowed_numbers(config)
     for node in list(doctree.findall(nodes.reference)):
-        problems = link_problems(node.get("refuri", ""), node.astext(), config)
+        problems = link_problems(node.get("refuri", ""), node.astext(), config, allowed)
         for problem in problems:
             _warn(problem, node, docname)
         if problems:
             _unlink(node)
-    allowed = allowed_numbers(config)
     for text in list(doctree.findall(nodes.Text)):
         if isinstance(text.parent, nodes.reference):
             continue  # checked with its link above

@@ -55,12 +55,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # A directive's opening fence, and a role: ```{name}, :::{name}, {name}`text`.
-DIRECTIVE = re.compile(r"^(\s*(?:`{3,}|~{3,}|:{3,})\s*)\{([^}\s]*)\}", re.M)
+# Line starts take [ \t]*, not \s*: a match must not reach back over a blank
+# line (its line number would be one early, and a blanked option would join
+# two lines).
+DIRECTIVE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*)\{([^}\s]*)\}", re.M)
 ROLE = re.compile(r"(?<![\w`])\{([^}\s`]+)\}(?=`)")
 # A directive option that sets classes or an id, in either of MyST's forms
 # (":class: a b" or, in a "---" block, "class: a b").
-CLASS_OPTION = re.compile(r"^\s*:?class:[ \t]*(.*)$", re.M)
-NAME_OPTION = re.compile(r"^\s*:?name:[ \t]*(.*)$", re.M)
+CLASS_OPTION = re.compile(r"^[ \t]*:?class:[ \t]*(.*)$", re.M)
+NAME_OPTION = re.compile(r"^[ \t]*:?name:[ \t]*(.*)$", re.M)
 
 
 # What pages may use when conf.py says nothing else: the handbook's own
@@ -225,29 +228,23 @@ def checked_source(text: str, docname: str, config: Config) -> str:
     classes = set(config.handbook_page_classes)
     reserved = set(config.handbook_reserved_ids)
 
-    def directive(match: re.Match[str]) -> str:
-        name = match.group(2)
-        if name in directives:
-            return match.group(0)
-        _warn(
-            f"the directive {{{name}}} is not allowed in a page (allowed: "
-            f"{', '.join(sorted(directives))})",
-            docname,
-            _line(text, match.start()),
-        )
-        return match.group(1) + "{refused-directive}"
+    def listed(kind: str, allowed: set[str], group: int, inert: str):
+        """A replacement that keeps a listed directive or role and makes any
+        other inert, naming its line."""
 
-    def role(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in roles:
-            return match.group(0)
-        _warn(
-            f"the role {{{name}}} is not allowed in a page (allowed: "
-            f"{', '.join(sorted(roles))})",
-            docname,
-            _line(text, match.start()),
-        )
-        return "{refused-role}"
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(group)
+            if name in allowed:
+                return match.group(0)
+            _warn(
+                f"the {kind} {{{name}}} is not allowed in a page (allowed: "
+                f"{', '.join(sorted(allowed))})",
+                docname,
+                _line(text, match.start()),
+            )
+            return match.group(0)[: match.start(group) - match.start() - 1] + inert
+
+        return replace
 
     def class_option(match: re.Match[str]) -> str:
         asked = [c for c in re.split(r"[\s,\[\]'\"]+", match.group(1)) if c]
@@ -273,8 +270,10 @@ def checked_source(text: str, docname: str, config: Config) -> str:
         )
         return ""
 
-    text = DIRECTIVE.sub(directive, text)
-    text = ROLE.sub(role, text)
+    text = DIRECTIVE.sub(
+        listed("directive", directives, 2, "{refused-directive}"), text
+    )
+    text = ROLE.sub(listed("role", roles, 1, "{refused-role}"), text)
     text = CLASS_OPTION.sub(class_option, text)
     return NAME_OPTION.sub(name_option, text)
 

@@ -37,6 +37,7 @@ Config values:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import tomllib
@@ -122,15 +123,28 @@ def review_context(signoff: SignOff | None, source: str) -> dict[str, Any]:
 # -- Sphinx ------------------------------------------------------------------
 
 
+@functools.cache
+def _signoffs_as_of(path: Path, stamp: int) -> dict[str, SignOff]:
+    return read_signoffs(path)
+
+
+@functools.cache
+def _review_as_of(source: Path, stamp: int, signoff: SignOff | None) -> dict[str, Any]:
+    return review_context(signoff, source.read_text(encoding="utf-8"))
+
+
+def _stamp(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.is_file() else 0
+
+
 def page_review(app: Sphinx, docname: str) -> dict[str, Any]:
-    """The review of one page, from the sign-off file and its source."""
-    signoffs = read_signoffs(
-        Path(app.confdir, app.config.handbook_reviews_file)
-        if app.config.handbook_reviews_file
-        else None
-    )
-    source = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
-    return review_context(signoffs.get(docname), source)
+    """The review of one page, from the sign-off file and its source. Both
+    are read once while unchanged (the byline and the JSON-LD both ask)."""
+    name = app.config.handbook_reviews_file
+    path = Path(app.confdir, name) if name else None
+    signoffs = _signoffs_as_of(path, _stamp(path)) if path else {}
+    source = Path(app.env.doc2path(docname))
+    return dict(_review_as_of(source, _stamp(source), signoffs.get(docname)))
 
 
 def check_signoffs(app: Sphinx) -> None:

@@ -150,6 +150,7 @@ def add_page_tags(
     keywords = page_keywords(env, pagename) if is_page else []
     graph = None
     if is_page and pagename not in NOINDEX_PAGES:
+        is_health_page = Matcher(config.handbook_reviewed_pages)(pagename)
         graph = json_ld_graph(
             config=config,
             docname=pagename,
@@ -157,14 +158,10 @@ def add_page_tags(
             description=description,
             keywords=keywords,
             front_matter=front_matter,
-            is_health_page=Matcher(config.handbook_reviewed_pages)(pagename),
+            is_health_page=is_health_page,
             parent=_parent(app, pagename),
             last_changed=last_changed(env, pagename),
-            signoff=(
-                review.page_review(app, pagename)
-                if Matcher(config.handbook_reviewed_pages)(pagename)
-                else None
-            ),
+            signoff=review.page_review(app, pagename) if is_health_page else None,
         )
     context["metatags"] = context.get("metatags", "") + head_tags(
         description=description,
