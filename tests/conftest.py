@@ -166,9 +166,12 @@ def mistakes(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildRe
 
 
 # -- The site in Chromium (test_browser.py, test_search.py) -------------------
+# Module scope, as before: a browser and a server kept for the whole session
+# would still be running when later tests fork the print edition's workers,
+# and a fork of a process with Playwright's threads can hang.
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(book):
     """The built site on a loopback port."""
     from bench_pages import serve
@@ -178,7 +181,7 @@ def site(book):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """Headless Chromium from the system (never a downloaded browser)."""
     from bench_pages import CHROMIUM_FLAGS, find_chromium
