@@ -55,15 +55,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # A directive's opening fence, and a role: ```{name}, :::{name}, {name}`text`.
-# Line starts take [ \t]*, not \s*: a match must not reach back over a blank
-# line (its line number would be one early, and a blanked option would join
-# two lines).
-DIRECTIVE = re.compile(r"^([ \t]*(?:`{3,}|~{3,}|:{3,})[ \t]*)\{([^}\s]*)\}", re.M)
+DIRECTIVE = re.compile(r"^(\s*(?:`{3,}|~{3,}|:{3,})\s*)\{([^}\s]*)\}", re.M)
 ROLE = re.compile(r"(?<![\w`])\{([^}\s`]+)\}(?=`)")
 # A directive option that sets classes or an id, in either of MyST's forms
 # (":class: a b" or, in a "---" block, "class: a b").
-CLASS_OPTION = re.compile(r"^[ \t]*:?class:[ \t]*(.*)$", re.M)
-NAME_OPTION = re.compile(r"^[ \t]*:?name:[ \t]*(.*)$", re.M)
+CLASS_OPTION = re.compile(r"^\s*:?class:[ \t]*(.*)$", re.M)
+NAME_OPTION = re.compile(r"^\s*:?name:[ \t]*(.*)$", re.M)
 
 
 # What pages may use when conf.py says nothing else: the handbook's own
