@@ -36,6 +36,10 @@ from edition import edition  # noqa: E402
 release, handbook_edition_date = edition(ROOT, _pyproject["project"]["version"])
 version = release.split("+", 1)[0]
 language = "en"
+# Translations: Sphinx's gettext catalogues, one per page
+# (docs/locales/<language>/LC_MESSAGES/<page>.po), kept by sphinx-intl.
+locale_dirs = ["locales"]
+gettext_compact = False
 
 # -- Site, author and practice (the one source of truth) ---------------------
 # Read by _ext/seo.py, _ext/page_metadata.py and _ext/print_edition.py.
