@@ -23,13 +23,22 @@ ROOT = DOCS.parent
 # Our own extensions, one module per feature (the CPython Doc/tools layout).
 sys.path.insert(0, str(DOCS / "_ext"))
 
+
+
+def N_(message: str) -> str:
+    """Mark a setting a reader meets for translation: ``nox -s gettext``
+    extracts it into handbook.pot, and languages.py puts each language's
+    translation in its place (gettext's "no-op" marker)."""
+    return message
+
+
 # -- Project information -----------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
 
 _pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-project = "Emotional Intimacy: A Handbook for Couples"
+project = N_("Emotional Intimacy: A Handbook for Couples")
 author = "Susan Cole Rome, LMFT"
-copyright = "2026, Susan Cole Rome. Text: CC BY-NC-ND 4.0; code: MIT"
+copyright = N_("2026, Susan Cole Rome. Text: CC BY-NC-ND 4.0; code: MIT")
 # The edition: a git tag v<version> (see _ext/edition.py and CHANGELOG.md).
 from edition import edition  # noqa: E402
 
@@ -47,7 +56,7 @@ gettext_compact = False
 # every output. Never fill in a phone number, address or licence number that
 # has not been confirmed by the practice.
 
-handbook_site_name = "Emotional Intimacy: A Handbook for Couples"
+handbook_site_name = project
 # The deploy workflow sets HANDBOOK_BASE_URL to the real GitHub Pages address;
 # Read the Docs previews use the address it gives (READTHEDOCS_CANONICAL_URL);
 # local builds use a placeholder on a reserved domain. Must be https, end in /.
@@ -59,25 +68,43 @@ handbook_base_url = (
 if not handbook_base_url.endswith("/"):
     handbook_base_url += "/"
 # "{title}" is the page title; the whole tag must fit in 60 characters.
-handbook_title_pattern = "{title} | Couples Therapy in Calabasas"
+handbook_title_pattern = N_("{title} | Couples Therapy in Calabasas")
 # The home page's description and keywords (from the source article's SEO
 # block); other pages set their own in front matter.
-handbook_description = (
+handbook_description = N_(
     "Learn how to build emotional safety and connection in your relationship, "
     "with plain-language guidance from a Calabasas couples therapist."
 )
 handbook_keywords = [
-    "emotional intimacy",
-    "attachment theory",
-    "couples therapy Calabasas",
-    "LMFT Calabasas",
-    "building connection in relationships",
+    N_("emotional intimacy"),
+    N_("attachment theory"),
+    N_("couples therapy Calabasas"),
+    N_("LMFT Calabasas"),
+    N_("building connection in relationships"),
 ]
 handbook_locale = "en_US"
+# The handbook's languages, the source (English, at the site's root) first.
+# Each other language is built from the pages' gettext catalogues
+# (docs/locales/<code>/LC_MESSAGES) into its own folder of the site, with the
+# same page names; languages.py sets each build's addresses and locale.
+handbook_languages = {
+    "en": {
+        "name": "English",
+        "locale": "en_US",
+        "folder": "",
+        "today_fmt": "%B %-d, %Y",
+    },
+    "es": {
+        "name": "Español",
+        "locale": "es_US",
+        "folder": "es/",
+        "today_fmt": "%-d de %B de %Y",
+    },
+}
 handbook_author = {
     "name": "Susan Cole Rome",
     "credential": "LMFT",
-    "job_title": "Licensed Marriage and Family Therapist",
+    "job_title": N_("Licensed Marriage and Family Therapist"),
     "profile_page": "about",  # a docname; its URL is derived
 }
 handbook_practice = {
@@ -92,7 +119,7 @@ handbook_practice = {
     "licence_number": "",  # never invented; left out while empty
 }
 handbook_social_image = "_static/images/social-card.png"  # 1200 x 630
-handbook_social_image_alt = (
+handbook_social_image_alt = N_(
     "Emotional Intimacy: A Handbook for Couples, by Susan Cole Rome, LMFT"
 )
 # Crisis resources in the United States, shown in every page's footer and
@@ -187,6 +214,7 @@ extensions = [
     "page_links",  # link targets, tel: links and printed numbers
     "published_files",  # only the project's own active files are published
     "redirects",  # old addresses of pages that moved
+    "languages",  # the site in each language of handbook_languages
     "site_metadata",
     "page_metadata",
     "exercises",
@@ -244,7 +272,7 @@ bibtex_tooltips = False
 # https://pradyunsg.me/furo/customisation/
 
 html_theme = "furo"
-html_title = "Emotional Intimacy"
+html_title = N_("Emotional Intimacy")
 html_baseurl = handbook_base_url
 html_static_path = ["_static"]
 # Every file the static folder may hold (published_files.py): anything else
@@ -345,7 +373,6 @@ ogp_enable_meta_description = False
 ogp_description_length = 160
 ogp_social_cards = {"enable": False}  # a fixed card; no matplotlib at build
 ogp_custom_meta_tags = [
-    f'<meta property="og:locale" content="{handbook_locale}">',
     '<meta name="twitter:card" content="summary_large_image">',
 ]
 
@@ -402,7 +429,7 @@ handbook_paper_size = os.environ.get("HANDBOOK_PAPER", "letter")  # or "a4"
 # download link ({packet-list}). To add a packet, add an entry like these.
 handbook_packets = {
     "first-sessions": {
-        "title": "First Sessions",
+        "title": N_("First Sessions"),
         "exercises": [
             "where-are-we-now",
             "turning-toward-bids",
@@ -411,7 +438,7 @@ handbook_packets = {
         ],
     },
     "pursue-withdraw": {
-        "title": "Pursue and Withdraw",
+        "title": N_("Pursue and Withdraw"),
         "exercises": [
             "map-your-cycle",
             "softer-feeling",
@@ -421,7 +448,7 @@ handbook_packets = {
         ],
     },
     "after-a-betrayal": {
-        "title": "After a Betrayal",
+        "title": N_("After a Betrayal"),
         "exercises": [
             "take-a-break",
             "rebuilding-trust",
@@ -430,7 +457,7 @@ handbook_packets = {
         ],
     },
     "recurring-conflict": {
-        "title": "Recurring Conflict",
+        "title": N_("Recurring Conflict"),
         "exercises": [
             "softened-start-up",
             "take-a-break",
@@ -440,7 +467,7 @@ handbook_packets = {
         ],
     },
     "new-parents": {
-        "title": "New Parents",
+        "title": N_("New Parents"),
         "exercises": [
             "team-through-change",
             "sharing-the-load",

@@ -7,7 +7,9 @@ Usage (``nox -s build`` runs this; the benchmark runs it into its own folder)::
 
 Every build goes into one staging folder, ``OUT/.staging``: the website, the
 print edition, the EPUB, and the copies of the PDFs and the EPUB that the
-site links to (``html/downloads``). Only when all of them succeeded does the
+site links to (``html/downloads``), for each language of
+``handbook_languages`` in ``conf.py``: the source language at the root, each
+translation in its folder (``html/es/``, ``pdf/es/``, ``epub/es/``). Only when all of them succeeded does the
 staging folder replace ``OUT/html``, ``OUT/pdf`` and ``OUT/epub``; after a
 failure the last good build stays where it was, whole, and the script exits
 non-zero.
@@ -41,6 +43,14 @@ STRICT = ["-n", "-W", "--keep-going", "-j", "auto", "-q"]
 STEPS = (("html", "html"), ("print", "pdf"), ("epub", "epub"))
 
 
+def languages() -> dict[str, str]:
+    """Each language's code and folder, from conf.py (the source first)."""
+    import runpy
+
+    conf = runpy.run_path(str(DOCS / "conf.py"))
+    return {code: entry["folder"] for code, entry in conf["handbook_languages"].items()}
+
+
 def build_book(
     out: Path,
     extra: list[str],
@@ -62,35 +72,45 @@ def build_book(
     # One environment for the three builders: the pages are read once, by the
     # first build, and the others reuse what it read (no extension reads a
     # page differently for another builder; they differ only when writing).
-    doctrees = out / ".doctrees" / "book"
     steps = [(b, f) for b, f in STEPS if only in (None, b)]
-    for builder, folder in steps:
-        start = time.perf_counter()
-        code = build_main(
-            [
-                *STRICT,
-                "-b",
-                builder,
-                "-d",
-                str(doctrees),
-                *extra,
-                str(DOCS),
-                str(staging / folder),
-            ]
-        )
-        timings[builder] = round(time.perf_counter() - start, 3)
-        if code:
-            print(
-                f"The {builder} build failed (see above); nothing was published "
-                f"and {out} keeps the last good build.",
-                file=sys.stderr,
+    folders = languages()
+    for language, sub in folders.items():
+        doctrees = out / ".doctrees" / f"book-{language}"
+        for builder, folder in steps:
+            start = time.perf_counter()
+            code = build_main(
+                [
+                    *STRICT,
+                    "-b",
+                    builder,
+                    "-d",
+                    str(doctrees),
+                    "-D",
+                    f"language={language}",
+                    *extra,
+                    str(DOCS),
+                    str(staging / folder / sub),
+                ]
             )
-            return code
+            name = builder if not sub else f"{builder}-{language}"
+            timings[name] = round(time.perf_counter() - start, 3)
+            if code:
+                print(
+                    f"The {builder} build ({language}) failed (see above); nothing "
+                    f"was published and {out} keeps the last good build.",
+                    file=sys.stderr,
+                )
+                return code
     start = time.perf_counter()
-    if only is None:  # the site carries the PDFs and the EPUB it links to
-        for epub in (staging / "epub").glob("*.epub"):
-            shutil.copy2(epub, staging / "pdf" / epub.name)
-        shutil.copytree(staging / "pdf", staging / "html" / "downloads")
+    if only is None:  # each site carries the PDFs and the EPUB it links to
+        others = {sub.rstrip("/") for sub in folders.values() if sub}
+        for sub in folders.values():
+            pdf, html = staging / "pdf" / sub, staging / "html" / sub
+            for epub in (staging / "epub" / sub).glob("*.epub"):
+                shutil.copy2(epub, pdf / epub.name)
+            shutil.copytree(
+                pdf, html / "downloads", ignore=lambda d, names: others & set(names)
+            )
     for _, folder in steps:
         shutil.rmtree(out / folder, ignore_errors=True)
         (staging / folder).rename(out / folder)

@@ -348,12 +348,18 @@ class PhraseDirective(SphinxDirective):
         card = nodes.container(classes=["phrase-card", *self.options.get("class", [])])
         self.set_source_info(card)
         self.add_name(card)
+        # Each paragraph carries its source text and line, so that it is a
+        # message of the page's catalogue (Sphinx's gettext skips text
+        # without them) and a translation replaces its words.
         if self.arguments:
-            label = nodes.paragraph(classes=["phrase-label"])
+            label = nodes.paragraph(self.arguments[0], classes=["phrase-label"])
+            self.set_source_info(label)
             label += self.parse_inline(self.arguments[0], lineno=self.lineno)[0]
             card += label
-        text = nodes.paragraph(classes=["phrase-text"])
-        text += self.parse_inline(" ".join(self.content), lineno=self.content_offset)[0]
+        words = " ".join(self.content)
+        text = nodes.paragraph(words, classes=["phrase-text"])
+        text.source, text.line = self.get_source_info()[0], self.content_offset + 1
+        text += self.parse_inline(words, lineno=self.content_offset)[0]
         card += text
         return [card]
 

@@ -94,6 +94,8 @@ class PageLimits(SphinxTransform):
                 _warn(f"download {node['reftarget']!r}{why}", node)
                 node.parent.replace(node, nodes.Text(node.astext()))
         for node in list(self.document.findall(meta_node)):
+            if node.get("handbook_field"):  # a front-matter field (page_metadata.py)
+                continue
             _warn("a <meta> tag is not allowed in a page", node)
             node.parent.remove(node)
         for node in list(self.document.findall(math_node)):

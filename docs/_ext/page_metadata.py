@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import babel.dates
 import review
+import yaml
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
@@ -78,6 +79,58 @@ DATE_FIELDS = ("last_reviewed", "next_review")
 # Fields holding a list: a YAML list or a comma-separated string.
 LIST_FIELDS = ("keywords", "search_terms")
 FRONT_MATTER_LINE = 1  # MyST front matter always starts the file
+
+
+# Front-matter fields a reader meets, translated with the page: each becomes a
+# message of the page's catalogue (a hidden ``meta`` node, which Sphinx's
+# gettext builder extracts and its Locale transform translates); lists are
+# one message, their items separated by commas.
+TRANSLATED_FIELDS = ("description", "keywords", "search_terms", "image_alt")
+FIELD_NODE = "handbook_field"
+
+
+def field_messages(source: str, document: nodes.document) -> None:
+    """Add the page's translatable front-matter fields to its doctree, as
+    ``meta`` nodes that name the field and its line (called by the parser,
+    before Sphinx's transforms)."""
+    lines = source.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        field, _, value = line.partition(":")
+        if field not in TRANSLATED_FIELDS or not value.strip():
+            continue
+        value = value.strip()
+        if field in LIST_FIELDS:
+            items = yaml.safe_load(value)
+            value = ", ".join(map(str, items)) if isinstance(items, list) else str(items)
+        else:
+            value = str(yaml.safe_load(value))
+        node = nodes.meta(name=field, content=" ".join(value.split()))
+        node[FIELD_NODE] = field
+        node.source, node.line = document["source"], number
+        document += node
+
+
+def translated_fields(app: Sphinx, doctree: nodes.document) -> None:
+    """Take the field messages out of the doctree; in a translation, the
+    translated ones replace the page's front matter for every later reader
+    (title and description tags, search, JSON-LD)."""
+    if app.builder.name == "gettext":  # it extracts them, from the doctree
+        return
+    metadata = app.env.metadata[app.env.docname]
+    for node in list(doctree.findall(nodes.meta)):
+        field = node.get(FIELD_NODE)
+        if not field:
+            continue
+        if node.get("translated"):
+            value = node["content"]
+            if field in LIST_FIELDS:
+                value = json.dumps([v.strip() for v in value.split(",") if v.strip()])
+            metadata[field] = value
+        node.parent.remove(node)
 
 
 def page_front_matter(env: BuildEnvironment, docname: str) -> dict[str, Any]:
@@ -254,6 +307,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", quiet_without_git)
     app.add_node(page_byline)
     # After Sphinx's MetadataCollector (priority 500) has read the front matter.
+    app.connect("doctree-read", translated_fields, priority=550)
     app.connect("doctree-read", check_and_annotate, priority=600)
     app.connect("doctree-resolved", write_bylines)
     return {

@@ -45,7 +45,7 @@ from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from page_metadata import KNOWN_FIELDS
+from page_metadata import KNOWN_FIELDS, field_messages
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -302,11 +302,47 @@ class GuardedMystParser(MystParser):
         source = checked_source(inputstring, env.docname, env.config)
         try:
             super().parse(source, document)
+            if not str(document.get("source", "")).endswith("<translated>"):
+                field_messages(source, document)
+                cells_with_lines(document)
+                document["handbook_wordcount"] = env.metadata[env.docname].get(
+                    "wordcount"
+                )
         except RecursionError:
             raise SphinxError(
                 f"{env.doc2path(env.docname)}: the page nests blocks too deeply "
                 "to be read (directives or quotes inside each other); flatten it"
             ) from None
+
+
+def cells_with_lines(document: nodes.document) -> None:
+    """Workaround: MyST gives a table cell's paragraph no source or line, and
+    Sphinx's gettext skips text without them, so a table's words could not be
+    translated. Each cell's paragraph takes its table's place in the page.
+    Upstream report: docs-dev/upstream-reports.md ("myst-parser: table
+    cells")."""
+    for table in document.findall(nodes.table):
+        source, line = table.source or document["source"], table.line
+        for entry in table.findall(nodes.entry):
+            for paragraph in entry.findall(nodes.paragraph):
+                if paragraph.source is None and paragraph.rawsource:
+                    paragraph.source, paragraph.line = source, line
+
+
+def keep_page_slugs(app: Sphinx, doctree: nodes.document) -> None:
+    """Workaround: Sphinx's Locale transform parses each translated message
+    of a page as a document of its own, and MyST then replaces the page's
+    heading slugs and word count (``env.metadata[docname]``) with that
+    message's: a translated title leaves the page with one slug, and links to
+    its other sections fail. The page's own slugs (MyST keeps them on the
+    page's document too) are put back. Upstream report:
+    docs-dev/upstream-reports.md ("myst-parser: translated titles")."""
+    metadata = app.env.metadata[app.env.docname]
+    slugs = getattr(doctree, "myst_slugs", None)
+    if slugs:
+        metadata["myst_slugs"] = slugs
+    if doctree.get("handbook_wordcount"):  # the reading time, likewise
+        metadata["wordcount"] = doctree["handbook_wordcount"]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -325,6 +361,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         "handbook_reserved_ids", list(RESERVED_IDS), "env", types=frozenset({list})
     )
     app.add_source_parser(GuardedMystParser, override=True)
+    app.connect("doctree-read", keep_page_slugs, priority=100)
     app.add_directive("refused-directive", RefusedDirective)
     app.add_role("refused-role", refused_role)
     return {

@@ -74,12 +74,15 @@ def fingerprint(text: str) -> str:
     return "sha256:" + hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def read_signoffs(path: Path | None) -> dict[str, SignOff]:
+def read_signoffs(path: Path | None, language: str = "") -> dict[str, SignOff]:
+    """The sign-offs of the source pages, or with ``language`` those of that
+    language's translations (``[translations.<language>."<page>"]``)."""
     if not path or not path.is_file():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = data.get("translations", {}).get(language, {}) if language else data.get("pages", {})
     signoffs = {}
-    for page, entry in data.get("pages", {}).items():
+    for page, entry in table.items():
         date = entry["date"]
         signoffs[page] = SignOff(
             by=str(entry["by"]),
@@ -90,18 +93,36 @@ def read_signoffs(path: Path | None) -> dict[str, SignOff]:
     return signoffs
 
 
-def write_signoffs(path: Path, signoffs: dict[str, SignOff]) -> None:
+def write_signoffs(
+    path: Path,
+    signoffs: dict[str, SignOff],
+    translations: dict[str, dict[str, SignOff]] | None = None,
+) -> None:
     parts = [HEADER]
-    for page in sorted(signoffs):
-        entry = signoffs[page]
-        parts.append(
-            f"\n[pages.{json.dumps(page)}]\n"
+    tables = [("pages", signoffs)] + [
+        (f"translations.{language}", table)
+        for language, table in sorted((translations or {}).items())
+    ]
+    for prefix, table in tables:
+        for page in sorted(table):
+            parts.append(_entry(prefix, page, table[page]))
+    path.write_text("".join(parts), encoding="utf-8")
+
+
+def _entry(prefix: str, page: str, entry: SignOff) -> str:
+    return (
+            f"\n[{prefix}.{json.dumps(page)}]\n"
             f"by = {json.dumps(entry.by, ensure_ascii=False)}\n"
             f"date = {entry.date.isoformat()}\n"
             f"fingerprint = {json.dumps(entry.fingerprint)}\n"
             f"commit = {json.dumps(entry.commit)}\n"
-        )
-    path.write_text("".join(parts), encoding="utf-8")
+    )
+
+
+def translation_source(page_source: str, catalogue: str) -> str:
+    """What a translation's sign-off covers: the English page and its
+    catalogue in that language, both as they stand."""
+    return page_source + "\n\f\n" + catalogue
 
 
 def status(signoff: SignOff | None, source: str) -> str:
@@ -145,6 +166,29 @@ def page_review(app: Sphinx, docname: str) -> dict[str, Any]:
     signoffs = _signoffs_as_of(path, _stamp(path)) if path else {}
     source = Path(app.env.doc2path(docname))
     return dict(_review_as_of(source, _stamp(source), signoffs.get(docname)))
+
+
+def catalogue_path(app: Sphinx, docname: str, language: str) -> Path:
+    """The page's catalogue in a language (one catalogue a page)."""
+    return Path(app.srcdir, app.config.locale_dirs[0], language, "LC_MESSAGES", docname + ".po")
+
+
+def translation_review(app: Sphinx, docname: str) -> dict[str, Any]:
+    """The review of one page's translation into the language being built:
+    signed off by a bilingual clinician while the English page and its
+    catalogue are what was signed, else awaiting review."""
+    language = app.config.language or "en"
+    name = app.config.handbook_reviews_file
+    path = Path(app.confdir, name) if name else None
+    signoff = read_signoffs(path, language).get(docname) if path else None
+    source = Path(app.env.doc2path(docname))
+    catalogue = catalogue_path(app, docname, language)
+    if not source.is_file() or not catalogue.is_file():
+        return review_context(None, "")
+    text = translation_source(
+        source.read_text(encoding="utf-8"), catalogue.read_text(encoding="utf-8")
+    )
+    return review_context(signoff, text)
 
 
 def check_signoffs(app: Sphinx) -> None:

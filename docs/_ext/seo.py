@@ -75,9 +75,17 @@ def page_keywords(env: BuildEnvironment, docname: str) -> list[str]:
     return keywords
 
 
+TITLE_LIMIT = 60  # characters a search result shows
+
+
 def title_tag(*, title: str, pattern: str, is_home: bool) -> str:
-    """The text of the page's <title>."""
-    return title if is_home else pattern.format(title=title)
+    """The text of the page's <title>: the pattern around the title, or the
+    title alone where the pattern would not fit (a translation's titles run
+    longer than the English)."""
+    if is_home:
+        return title
+    tag = pattern.format(title=title)
+    return tag if len(tag) <= TITLE_LIMIT else title
 
 
 def _parent(app: Sphinx, docname: str) -> tuple[str, str] | None:

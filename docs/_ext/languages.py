@@ -1,0 +1,279 @@
+"""The handbook in more than one language: one site, one folder a language.
+
+The English pages are the source; each other language is built from the same
+pages through Sphinx's gettext catalogues (``docs/locales/<lang>/LC_MESSAGES``,
+kept by sphinx-intl, ``nox -s translations``) with ``-D language=<lang>``, into
+its own folder of the same site (``build/html/es/`` for Spanish), with the same
+page names. ``scripts/build_book.py`` builds every language in
+``handbook_languages``.
+
+For the language being built, this module sets, once, at ``config-inited``:
+
+- ``handbook_base_url`` to the language's address (the site's root plus its
+  folder), so that canonical links, Open Graph, JSON-LD and the sitemap of
+  that build all name the language's own pages; ``handbook_site_root`` keeps
+  the root;
+- ``handbook_locale`` (``og:locale``, JSON-LD ``inLanguage``, the PDFs' language)
+  and ``today_fmt`` from the language's entry;
+- ``html_baseurl``, ``ogp_site_url`` and ``epub_language`` to match.
+
+On every HTML page the templates get ``handbook_translations``: each language's
+address of this page (``hreflang`` alternates, plus ``x-default``: the
+source language) and the relative link the language switch follows.
+
+Config value ``handbook_languages`` (dict, in conf.py), the source language
+first::
+
+    {"en": {"name": "English", "locale": "en_US", "folder": "",
+            "today_fmt": "%B %-d, %Y"},
+     "es": {"name": "Español", "locale": "es_US", "folder": "es/",
+            "today_fmt": "%-d de %B de %Y"}}
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from review import catalogue_path, translation_review
+from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
+from sphinx.util.nodes import extract_messages
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+KEYS = ("name", "locale", "folder")
+LOCALE_ROOT = Path(__file__).resolve().parent.parent  # docs/
+
+
+def source_language(config: Config) -> str:
+    """The language the pages are written in: the first of
+    ``handbook_languages``."""
+    return next(iter(config.handbook_languages), "en")
+
+
+def is_translation(config: Config) -> bool:
+    return (config.language or "en") != source_language(config)
+
+
+def language_entry(config: Config, language: str | None = None) -> dict[str, str]:
+    return config.handbook_languages[language or config.language or "en"]
+
+
+def check_languages(config: Config) -> None:
+    languages = config.handbook_languages
+    if not languages:
+        raise ConfigError("handbook_languages in conf.py is empty")
+    for code, entry in languages.items():
+        missing = [key for key in KEYS if key not in entry]
+        if missing:
+            raise ConfigError(
+                f"handbook_languages[{code!r}] lacks {', '.join(missing)}"
+            )
+        folder = entry["folder"]
+        if folder and (not folder.endswith("/") or folder.startswith("/")):
+            raise ConfigError(
+                f"handbook_languages[{code!r}]['folder'] must be empty or like "
+                f"'es/' (got {folder!r})"
+            )
+    if next(iter(languages.values()))["folder"]:
+        raise ConfigError("the source language (the first) lives at the root: folder ''")
+    if (config.language or "en") not in languages:
+        raise ConfigError(
+            f"language {config.language!r} is not in handbook_languages "
+            f"({', '.join(languages)})"
+        )
+
+
+# Settings of conf.py that a reader meets: their words (marked N_() there,
+# extracted into handbook.pot) are replaced by the language's translation.
+TRANSLATED_SETTINGS = (
+    "project",
+    "copyright",
+    "html_title",
+    "handbook_site_name",
+    "handbook_title_pattern",
+    "handbook_description",
+    "handbook_keywords",
+    "handbook_author",
+    "handbook_social_image_alt",
+    "handbook_packets",
+    "ogp_site_name",
+    "ogp_image_alt",
+    "epub_title",
+    "epub_copyright",
+)
+
+
+def settings_catalogue(config: Config, language: str) -> dict[str, str]:
+    """The translations of the handbook's own messages (``handbook.po``)."""
+    from babel.messages.pofile import read_po
+
+    path = Path(config.locale_dirs[0])
+    if not path.is_absolute():
+        path = LOCALE_ROOT / path
+    path = path / language / "LC_MESSAGES" / "handbook.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as file:
+        catalogue = read_po(file)
+    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+
+
+def translated(value: Any, messages: dict[str, str]) -> Any:
+    """A setting with every string that is a message translated."""
+    if isinstance(value, str):
+        return messages.get(value, value)
+    if isinstance(value, list):
+        return [translated(item, messages) for item in value]
+    if isinstance(value, dict):
+        return {key: translated(item, messages) for key, item in value.items()}
+    return value
+
+
+def set_language(app: Sphinx, config: Config) -> None:
+    """Point the build's addresses and locale at the language being built,
+    and put its words in place of conf.py's."""
+    check_languages(config)
+    if is_translation(config):
+        messages = settings_catalogue(config, config.language)
+        for name in TRANSLATED_SETTINGS:
+            if name in config:
+                setattr(config, name, translated(getattr(config, name), messages))
+    entry = language_entry(config)
+    root = config.handbook_base_url
+    config.handbook_site_root = root
+    config.handbook_base_url = root + entry["folder"]
+    config.handbook_locale = entry["locale"]
+    config.html_baseurl = config.handbook_base_url
+    config.ogp_site_url = config.handbook_base_url
+    config.epub_language = config.language or "en"
+    if entry.get("today_fmt"):
+        config.today_fmt = entry["today_fmt"]
+
+
+def translations(app: Sphinx, pagename: str) -> list[dict[str, Any]]:
+    """Every language's version of a page: its code, name, ``hreflang``,
+    absolute address, and the link from this page to it."""
+    config = app.config
+    here = language_entry(config)["folder"]
+    # From this page to the root of this language's folder, then to the site.
+    to_root = posixpath.dirname(pagename)
+    up = "../" * (to_root.count("/") + 1 if to_root else 0)
+    up += "../" * here.count("/")
+    result = []
+    for code, entry in config.handbook_languages.items():
+        path = entry["folder"] + pagename + ".html"
+        result.append(
+            {
+                "code": code,
+                "name": entry["name"],
+                "hreflang": code,
+                "url": config.handbook_site_root + path,
+                "href": up + path,
+                "current": code == (config.language or "en"),
+            }
+        )
+    return result
+
+
+class MarkUntranslated(SphinxTransform):
+    """In a translation, a paragraph, heading or item still in the source
+    language says so: ``lang="en"`` (docutils writes a ``language-en`` class
+    as the attribute), so that a screen reader reads it in English, and the
+    class ``untranslated``. The page's notice (``translation-status.html``)
+    counts them. Runs after Sphinx's Locale transform, which marks each
+    translatable node ``translated`` true or false."""
+
+    default_priority = 960
+
+    def apply(self, **kwargs: Any) -> None:
+        if not is_translation(self.config):
+            return
+        source = "language-" + source_language(self.config)
+        same = kept_as_is(self.app, self.env.docname)
+        count = 0
+        for node, message in extract_messages(self.document):
+            if node.get("translated", True) or isinstance(node, nodes.meta):
+                continue
+            if message in same:  # translated as itself (a name, a number)
+                continue
+            node["classes"] += [source, "untranslated"]
+            count += 1
+        self.document["handbook_untranslated"] = count
+
+
+def kept_as_is(app: Sphinx, docname: str) -> frozenset[str]:
+    """The messages of a page's catalogue that its translation keeps as they
+    are (a name, an abbreviation, a number): Sphinx counts those as
+    untranslated, but they are not."""
+    from babel.messages.pofile import read_po
+
+    path = catalogue_path(app, docname, app.config.language)
+    if not path.is_file():
+        return frozenset()
+    with path.open("rb") as file:
+        catalogue = read_po(file)
+    return frozenset(
+        m.id for m in catalogue if m.id and m.string == m.id and not m.fuzzy
+    )
+
+
+def format_date(date: Any, config: Config) -> str:
+    import babel.dates
+
+    return babel.dates.format_date(date, "long", locale=config.language or "en")
+
+
+def page_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
+) -> None:
+    if app.builder.format != "html" or app.builder.name != "html":
+        return
+    versions = translations(app, pagename)
+    context["handbook_translations"] = versions
+    context["handbook_x_default"] = versions[0]["url"]
+    context["handbook_is_translation"] = is_translation(app.config)
+    context["handbook_locale"] = app.config.handbook_locale
+    context["handbook_og_locales"] = [
+        entry["locale"] for entry in app.config.handbook_languages.values()
+    ]
+    if context["handbook_is_translation"] and pagename in app.env.found_docs:
+        review = translation_review(app, pagename)
+        context["handbook_translation_review"] = review["review_status"]
+        context["handbook_translation_reviewer"] = review["reviewed_by"]
+        context["handbook_translation_signed_on"] = (
+            format_date(review["signed_on"], app.config) if review["signed_on"] else ""
+        )
+    context["handbook_untranslated"] = (
+        doctree.get("handbook_untranslated", 0) if doctree is not None else 0
+    )
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.add_config_value(
+        "handbook_languages",
+        {"en": {"name": "English", "locale": "en_US", "folder": ""}},
+        "env",
+        types=frozenset({dict}),
+    )
+    app.add_config_value("handbook_site_root", "", "env", types=frozenset({str}))
+    # Before the other handlers read the addresses (default priority 500).
+    app.connect("config-inited", set_language, priority=300)
+    app.connect("html-page-context", page_context)
+    app.add_transform(MarkUntranslated)
+    return {
+        "version": "1.0",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
