@@ -99,6 +99,7 @@ handbook_languages = {
         "locale": "es_US",
         "folder": "es/",
         "today_fmt": "%-d de %B de %Y",
+        "bibtex_reference_style": "author_year_es",  # "Gottman y Silver"
     },
 }
 handbook_author = {
@@ -353,6 +354,10 @@ copybutton_prompt_text = ""
 # version segment). Search, genindex and 404 are noindex, so excluded.
 
 sitemap_url_scheme = "{link}"
+# sphinx-sitemap's own alternates assume every language in a folder of its
+# own; the English pages are at the root, so languages.py writes the
+# alternates (each language and x-default) into every entry instead.
+sitemap_locales = [None]
 # <lastmod> is the date of the last commit that changed the page
 # (sphinx-last-updated-by-git, loaded by _ext/page_metadata.py too).
 sitemap_show_lastmod = True

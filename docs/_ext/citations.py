@@ -104,7 +104,41 @@ def put_memory_away(app: Sphinx, env: BuildEnvironment) -> None:
     ACTIVE = None
 
 
+# In-text citations in another language ("Gottman y Silver, 1999"): the
+# author-year style with that language's word for "and", registered through
+# sphinxcontrib-bibtex's plugin API; languages.py picks it for the build
+# (handbook_languages' "bibtex_reference_style").
+AND = {"es": " y "}
+
+
+def author_year_in(word: str) -> type:
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import (
+        AuthorYearReferenceStyle,
+    )
+
+    def people() -> PersonStyle:
+        return PersonStyle(sep2=word, last_sep=word)
+
+    @dataclass
+    class Style(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=people)
+
+    return Style
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    from sphinxcontrib.bibtex.plugin import register_plugin
+
+    for language, word in AND.items():
+        register_plugin(
+            "sphinxcontrib.bibtex.style.referencing",
+            f"author_year_{language}",
+            author_year_in(word),
+            force=True,
+        )
     register_once()
     pybtex.plugin.register_plugin(
         "pybtex.style.formatting", "handbook", HandbookStyle, force=True

@@ -33,6 +33,7 @@ first::
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +156,8 @@ def set_language(app: Sphinx, config: Config) -> None:
     config.epub_language = config.language or "en"
     if entry.get("today_fmt"):
         config.today_fmt = entry["today_fmt"]
+    if entry.get("bibtex_reference_style"):
+        config.bibtex_reference_style = entry["bibtex_reference_style"]
 
 
 def translations(app: Sphinx, pagename: str) -> list[dict[str, Any]]:
@@ -259,6 +262,41 @@ def page_context(
     )
 
 
+SITEMAP_URL = re.compile(r"<url><loc>([^<]+)</loc>(.*?)</url>", re.S)
+XHTML = 'xmlns:xhtml="http://www.w3.org/1999/xhtml"'
+
+
+def sitemap_alternates(app: Sphinx, exception: Exception | None) -> None:
+    """Give every page of the sitemap its addresses in each language and
+    x-default (hreflang alternates, as search engines read them), once
+    sphinx-sitemap has written it and seo.py sorted it. The sitemap of each
+    language lists that language's pages; robots.txt names them all."""
+    if exception or app.builder.name != "html":
+        return
+    path = Path(app.outdir, app.config.sitemap_filename)
+    if not path.is_file():
+        return
+    base = app.config.handbook_base_url
+    root = app.config.handbook_site_root
+    languages = app.config.handbook_languages
+
+    def links(match: re.Match[str]) -> str:
+        link = match.group(1).removeprefix(base)
+        alternates = [
+            (code, root + entry["folder"] + link) for code, entry in languages.items()
+        ]
+        alternates.append(("x-default", alternates[0][1]))
+        return match.group(0).removesuffix("</url>") + "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{href}" />'
+            for code, href in alternates
+        ) + "</url>"
+
+    xml = path.read_text(encoding="utf-8")
+    if XHTML not in xml:
+        xml = xml.replace("<urlset ", f"<urlset {XHTML} ", 1)
+    path.write_text(SITEMAP_URL.sub(links, xml), encoding="utf-8")
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value(
         "handbook_languages",
@@ -271,6 +309,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", set_language, priority=300)
     app.connect("html-page-context", page_context)
     app.add_transform(MarkUntranslated)
+    # After sphinx-sitemap writes the sitemap (500) and seo.py sorts it (600).
+    app.connect("build-finished", sitemap_alternates, priority=700)
     return {
         "version": "1.0",
         "env_version": 1,

@@ -39,6 +39,7 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from json_ld import json_ld_graph
+from languages import is_translation
 from page_metadata import page_front_matter
 from site_metadata import page_url
 
@@ -209,11 +210,17 @@ def open_graph_fields(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name != "html":
+    """robots.txt at the site's root (the source language's build), naming
+    the sitemap of every language."""
+    if exception or app.builder.name != "html" or is_translation(app.config):
         return
-    sitemap = app.config.handbook_base_url + "sitemap.xml"
+    root = app.config.handbook_site_root or app.config.handbook_base_url
+    sitemaps = "".join(
+        f"Sitemap: {root}{entry['folder']}sitemap.xml\n"
+        for entry in app.config.handbook_languages.values()
+    )
     Path(app.outdir, "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\nDisallow: /search.html\n\nSitemap: {sitemap}\n",
+        f"User-agent: *\nAllow: /\nDisallow: /search.html\n\n{sitemaps}",
         encoding="utf-8",
     )
 
