@@ -197,16 +197,14 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
-@nox.session
-def gettext(session: nox.Session) -> None:
-    """Every reader-facing string, into message catalogues in build/gettext.
-
-    Sphinx's gettext builder extracts the pages and the templates'
-    ``{% trans %}`` sentences (print edition, byline) into ``*.pot``; Babel
-    extracts what our extensions mark with ``_()`` into ``handbook.pot``.
-    """
-    install_book(session)
+def extract_messages(session: nox.Session) -> Path:
+    """Every reader-facing string, into message catalogues in build/gettext:
+    Sphinx's gettext builder extracts the pages (one catalogue a page) and
+    the templates' ``{% trans %}`` and ``_()`` into ``*.pot``; Babel extracts
+    what the extensions mark with ``_()`` and conf.py with ``N_()`` into
+    ``handbook.pot``."""
     out = BUILD / "gettext"
+    shutil.rmtree(out, ignore_errors=True)
     session.run("sphinx-build", "-q", "-b", "gettext", str(DOCS), str(out))
     session.run(
         "pybabel",
@@ -214,11 +212,56 @@ def gettext(session: nox.Session) -> None:
         "extract",
         "--no-location",
         "--omit-header",
+        "-k",
+        "N_",
         "-o",
         str(out / "handbook.pot"),
         str(DOCS / "_ext"),
+        str(DOCS / "conf.py"),
     )
-    session.log(f"Message catalogues: {out}")
+    return out
+
+
+@nox.session
+def gettext(session: nox.Session) -> None:
+    """Every reader-facing string, into message catalogues in build/gettext."""
+    install_book(session)
+    session.log(f"Message catalogues: {extract_messages(session)}")
+
+
+@nox.session
+def translations(session: nox.Session) -> None:
+    """Bring every translation's catalogues (docs/locales/<lang>) in step with
+    the English, and list what is missing or out of date.
+
+    An English paragraph that changed comes back "fuzzy" (its old translation
+    kept as a hint), a new one empty; until a translator fills it, the page
+    shows it in English, marked, with a notice (docs/_ext/languages.py).
+    ``-- check`` only reports, and fails while anything is left.
+    """
+    install(session, "translate")
+    pots = extract_messages(session)
+    check = "check" in session.posargs
+    for language in translated_languages():
+        if not check:
+            session.run(
+                "sphinx-intl", "update", "-q", "-w", "79", "-p", str(pots),
+                "-d", str(DOCS / "locales"), "-l", language,
+            )
+        session.run("python", "scripts/translation_status.py", language, *session.posargs)
+
+
+def translated_languages() -> list[str]:
+    """The languages of handbook_languages in conf.py, the source aside."""
+    import ast
+
+    tree = ast.parse((DOCS / "conf.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(getattr(t, "id", "") == "handbook_languages" for t in targets):
+                return list(ast.literal_eval(node.value))[1:]
+    return []
 
 
 @nox.session(venv_backend="none")
@@ -257,11 +300,16 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def readability(session: nox.Session) -> None:
-    """Reading grade of every chapter on the built site (build it first)."""
+    """Reading grade of every chapter on the built site (build it first), and
+    the Spanish chapters' INFLESZ score."""
     install(session, "readability", book=False)
-    session.run(
-        "python", "scripts/readability.py", str(BUILD / "html"), *session.posargs
-    )
+    html = str(BUILD / "html")
+    session.run("python", "scripts/readability.py", html, *session.posargs)
+    for language in translated_languages():
+        session.run(
+            "python", "scripts/readability.py", html, "--language", language,
+            *session.posargs,
+        )
 
 
 @nox.session

@@ -100,6 +100,23 @@ handbook_languages = {
         "folder": "es/",
         "today_fmt": "%-d de %B de %Y",
         "bibtex_reference_style": "author_year_es",  # "Gottman y Silver"
+        # Words that put the safety page and the crisis lines first in the
+        # search (handbook_search_danger_words), as Spanish readers write
+        # them, with and without accents.
+        "search_danger_words": [
+            "me pega", "pega", "golpe", "golpea", "golpes", "me golpea",
+            "puñetazo", "cachetada", "bofetada", "patada", "empujón",
+            "ahorca", "ahorcar", "estrangular", "asfixia",
+            "me hace daño", "me lastima", "lastima",
+            "amenaza", "amenazas", "me amenaza", "arma", "pistola", "cuchillo",
+            "abuso", "abusivo", "maltrato", "violencia", "violento",
+            "violación", "violacion", "me obligó", "me obligo", "acoso", "me sigue",
+            "miedo", "tengo miedo", "asustada", "asustado", "aterrada", "aterrado",
+            "no estoy segura", "no estoy seguro", "peligro", "en peligro",
+            "matar", "matarme", "me quiero morir", "quiero morir", "suicidio",
+            "suicida", "quitarme la vida", "hacerme daño", "autolesión",
+            "autolesion",
+        ],
     },
 }
 handbook_author = {

@@ -4,6 +4,8 @@ Usage::
 
     python scripts/readability.py [build/html] [--pages chapters/ exercises/]
 
+    python scripts/readability.py [build/html] --language es
+
 Prints a table of words, sentences, Flesch-Kincaid grade, Flesch reading
 ease, words a sentence and the share of short sentences per page and for the
 pages together, and exits non-zero when a page misses a band below (plain
@@ -16,6 +18,10 @@ heading, list item and table cell counts as its own sentence.
 
 textstat is pinned to 0.7.8: later versions download a dictionary at run
 time, and the build never touches the network.
+
+With ``--language es`` it measures the Spanish pages (``build/html/es``) on
+the INFLESZ scale of textstat's Szigriszt-Pazos index: each chapter 55 or
+more, the chapters together 60 or more (tests/test_spanish.py enforces it).
 """
 
 from __future__ import annotations
@@ -160,11 +166,67 @@ def problems(reading: PageReading, whole_book: bool) -> list[str]:
     return found
 
 
+# Spanish: the INFLESZ scale (Barrio-Cantalejo et al., 2008) of the
+# Szigriszt-Pazos index, which textstat 0.7.8 computes for "es". 55 and more
+# is "normal" for each chapter; the book together should reach 60.
+INFLESZ_PAGE, INFLESZ_BOOK = 55.0, 60.0
+
+
+def inflesz(text: str) -> float:
+    textstat.set_lang("es")
+    try:
+        return textstat.szigriszt_pazos(text)
+    finally:
+        textstat.set_lang("en_US")
+
+
+def measure_spanish(html_dir: Path, prefixes: list[str]) -> list[tuple[str, int, float]]:
+    """(page, words, INFLESZ) for each page under the prefixes in a Spanish
+    site folder, then the pages together."""
+    rows, texts = [], []
+    for path in sorted(html_dir.rglob("*.html")):
+        page = path.relative_to(html_dir).with_suffix("").as_posix()
+        if not any(page.startswith(prefix) for prefix in prefixes):
+            continue
+        text = page_text(path.read_text(encoding="utf-8"))
+        rows.append((page, len(text.split()), inflesz(text)))
+        texts.append(text)
+    together = "\n".join(texts)
+    rows.append(("(all together)", len(together.split()), inflesz(together)))
+    return rows
+
+
+def spanish_problem(page: str, score: float) -> str:
+    low = INFLESZ_BOOK if page == "(all together)" else INFLESZ_PAGE
+    return f"INFLESZ {score:.1f} (at least {low:.0f})" if score < low else ""
+
+
+def main_spanish(html_dir: Path, pages: list[str]) -> int:
+    rows = measure_spanish(html_dir, pages)
+    if len(rows) == 1:
+        print(f"no pages under {pages} in {html_dir}", file=sys.stderr)
+        return 2
+    print(f"{'página':40} {'palabras':>8} {'INFLESZ':>8}")
+    failed = False
+    for page, words, score in rows:
+        problem = spanish_problem(page, score)
+        failed |= bool(problem)
+        print(f"{page:40} {words:8} {score:8.1f}{'  <- ' + problem if problem else ''}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("html_dir", nargs="?", default="build/html", type=Path)
     parser.add_argument("--pages", nargs="+", default=["chapters/"])
+    parser.add_argument(
+        "--language",
+        default="en",
+        help="es: the Spanish site (HTML_DIR/es), measured on the INFLESZ scale",
+    )
     args = parser.parse_args(argv)
+    if args.language == "es":
+        return main_spanish(args.html_dir / "es", args.pages)
     if not args.html_dir.is_dir():
         parser.error(
             f"{args.html_dir} is not a folder: build the site first (nox -s html)"

@@ -169,3 +169,44 @@ HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
     ("screen time ruins our evenings", ("exercises/ritual-of-connection",)),
     ("how to say sorry", ("exercises/repair-script",)),
 ]
+
+# -- The Spanish edition (/es/): how Spanish-speaking readers would type it,
+# with and without accents; the pages are the same docnames under es/.
+SPANISH_QUERIES: list[tuple[str, tuple[str, ...]]] = [
+    ("me engañó", ("chapters/after-betrayal",)),
+    ("mi esposo me fue infiel", ("chapters/after-betrayal",)),
+    ("infidelidad", ("chapters/after-betrayal",)),
+    ("celos", ("chapters/after-betrayal",)),
+    ("volver a confiar", ("exercises/rebuilding-trust",)),
+    ("no tenemos relaciones", ("chapters/sex-and-closeness",)),
+    ("falta de deseo", ("chapters/sex-and-closeness",)),
+    ("peleamos por lo mismo", ("chapters/disagreements",)),
+    ("siempre discutimos", ("chapters/disagreements",)),
+    ("no me escucha", ("chapters/empathy",)),
+    ("se cierra y no habla", ("chapters/the-cycle",)),
+    ("apego ansioso", ("chapters/science-of-connection",)),
+    ("terapia de pareja", ("chapters/couples-therapy",)),
+    ("cuanto cuesta la terapia", ("chapters/couples-therapy",)),
+    ("bebé recién nacido", ("chapters/life-changes",)),
+    ("problemas de dinero", ("chapters/money-troubles",)),
+    ("deudas", ("chapters/money-troubles",)),
+    ("suegra", ("chapters/family-and-later-life",)),
+    ("depresión de mi pareja", ("chapters/when-one-is-struggling",)),
+    ("divorcio", ("chapters/leaving-or-staying",)),
+    ("tdah", ("chapters/different-minds",)),
+    ("no tenemos tiempo", ("chapters/busy-lives",)),
+    ("pedir perdón", ("exercises/repair-script",)),
+    ("tomar una pausa", ("exercises/take-a-break",)),
+    ("glosario", ("glossary",)),
+    ("por donde empiezo", ("start-here",)),
+    ("privacidad", ("privacy",)),
+]
+
+SPANISH_DANGER_QUERIES: list[str] = [
+    "me pega",
+    "tengo miedo",
+    "violencia",
+    "me quiero morir",
+    "suicidio",
+    "me amenaza",
+]

@@ -27,7 +27,12 @@ first::
     {"en": {"name": "English", "locale": "en_US", "folder": "",
             "today_fmt": "%B %-d, %Y"},
      "es": {"name": "Español", "locale": "es_US", "folder": "es/",
-            "today_fmt": "%-d de %B de %Y"}}
+            "today_fmt": "%-d de %B de %Y",
+            "bibtex_reference_style": "author_year_es",
+            "search_danger_words": ["me pega", ...]}}
+
+``bibtex_reference_style`` and ``search_danger_words`` (optional) replace
+those settings in that language's build.
 """
 
 from __future__ import annotations
@@ -156,6 +161,8 @@ def set_language(app: Sphinx, config: Config) -> None:
     config.epub_language = config.language or "en"
     if entry.get("today_fmt"):
         config.today_fmt = entry["today_fmt"]
+    if entry.get("search_danger_words"):
+        config.handbook_search_danger_words = list(entry["search_danger_words"])
     if entry.get("bibtex_reference_style"):
         config.bibtex_reference_style = entry["bibtex_reference_style"]
 
