@@ -41,6 +41,8 @@ def heading(text: str, level: int = 2) -> nodes.rubric:
     """A heading inside an exercise card or list (a rubric with a level)."""
     rubric = nodes.rubric(text, text, classes=["exercise-heading"])
     rubric["heading-level"] = level
+    # Already in the reader's language (_()): not a message of the page.
+    rubric["translatable"] = False
     return rubric
 
 

@@ -80,6 +80,7 @@ from edition import edition_time
 from print_jobs import PAPER_SIZES, PrintEdition
 from print_render import render_all, render_groups
 from safety import tel
+from languages import is_translation
 from site_metadata import month_and_year
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class PrintMetadata:
     paper: str
     language: str  # Sphinx's ``language``, for dates and messages
     lang: str  # the document's language tag, like en-US
+    translation: bool = False  # a translation awaiting a bilingual clinician
 
     def template_context(self) -> dict[str, Any]:
         """What the templates under ``_templates/print/`` may print."""
@@ -129,6 +131,7 @@ class PrintMetadata:
             "edition_year": self.edition_date.year,
             "edition_version": self.version,
             "edition_month": month_and_year(self.edition_date, self.language),
+            "is_translation": self.translation,
         }
 
 
@@ -182,6 +185,7 @@ def print_metadata(builder: PrintEditionBuilder) -> PrintMetadata:
         paper=config.handbook_paper_size,
         language=config.language or "en",
         lang=config.handbook_locale.replace("_", "-"),
+        translation=is_translation(config),
     )
 
 

@@ -97,7 +97,10 @@ def safety_box(
     """A safety box: the page's own words, then the crisis line."""
     box = nodes.admonition(classes=["safety-box"])
     directive.set_source_info(box)
-    box += nodes.title(title, title)
+    heading = nodes.title(title, title)
+    if not directive.arguments:  # the handbook's words (_()), not the page's
+        heading["translatable"] = False
+    box += heading
     if content:
         directive.state.nested_parse(content, offset, box)
     line = nodes.container(classes=["safety-crisis"])
