@@ -48,7 +48,8 @@ def languages() -> dict[str, str]:
     import runpy
 
     conf = runpy.run_path(str(DOCS / "conf.py"))
-    return {code: entry["folder"] for code, entry in conf["handbook_languages"].items()}
+    languages = conf.get("handbook_languages", {"en": {"folder": ""}})
+    return {code: entry["folder"] for code, entry in languages.items()}
 
 
 def build_book(

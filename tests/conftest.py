@@ -89,6 +89,9 @@ def strict_build(rootdir: Path, tmp_path: Path):
     return build
 
 
+TRANSLATION_FOLDERS = frozenset({"es"})
+
+
 @dataclass(frozen=True)
 class Book:
     html: Path
@@ -96,20 +99,31 @@ class Book:
     epub: Path
 
     def every_page(self) -> list[Path]:
-        """Every HTML page of the site, the redirect stubs included."""
+        """Every HTML page of the English site, the redirect stubs included."""
         return sorted(
-            p for p in self.html.rglob("*.html") if "downloads" not in p.parts
+            p
+            for p in self.html.rglob("*.html")
+            if "downloads" not in p.parts and not self.translated(p)
         )
 
     def pages(self) -> list[Path]:
-        """The site's pages: not the downloads, nor the stubs that redirect
-        an old address (redirects.py) to its new page."""
+        """The English site's pages: not the downloads, nor the stubs that
+        redirect an old address (redirects.py) to its new page. The Spanish
+        pages (``es/``) are ``all_pages()``; tests/test_spanish.py reads them."""
+        return [p for p in self.all_pages() if not self.translated(p)]
+
+    def all_pages(self) -> list[Path]:
+        """The pages of the site in every language (the browser walks them)."""
         return sorted(
             path
             for path in self.html.rglob("*.html")
             if "downloads" not in path.parts
             and 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")
         )
+
+    def translated(self, path: Path) -> bool:
+        """A page of a translation (a language's folder, like ``es/``)."""
+        return path.relative_to(self.html).parts[0] in TRANSLATION_FOLDERS
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ thing."""
 from pathlib import Path
 
 extensions = [
+    "languages",
     "site_metadata",
     "page_metadata",
     "safety",

@@ -38,6 +38,21 @@ FURO_SOURCES = {
         'name="n"',
     ),
     "last toggle": ("page.html", 'aria-label="Toggle table of contents sidebar"', ""),
+    "menu label": (
+        "page.html",
+        'aria-label="Toggle site navigation sidebar"',
+        'aria-label="Menu"',
+    ),
+    "contents label": (
+        "page.html",
+        'aria-label="Toggle table of contents sidebar"',
+        'aria-label="Contents"',
+    ),
+    "theme label": (
+        "page.html",
+        'aria-label="Toggle Light / Dark / Auto color theme"',
+        'aria-label="Theme"',
+    ),
 }
 
 

@@ -35,11 +35,11 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def english_pages(book) -> list[Path]:
-    return [p for p in book.pages() if "es" not in p.relative_to(book.html).parts[:1]]
+    return book.pages()
 
 
 def spanish_pages(book) -> list[Path]:
-    return sorted(p for p in book.pages() if p.relative_to(book.html).parts[0] == "es")
+    return [p for p in book.all_pages() if book.translated(p)]
 
 
 def catalogues() -> list[Path]:
@@ -84,7 +84,7 @@ def test_alternates_lead_both_ways(book):
 
 def test_the_language_switch_leads_to_the_same_page(book):
     problems = []
-    for page in book.pages():
+    for page in book.all_pages():
         switch = soup(page).select_one("nav.language-switch a[hreflang]")
         if switch is None:
             problems.append((page.relative_to(book.html).as_posix(), "no switch"))

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,8 +68,13 @@ def is_translation(config: Config) -> bool:
     return (config.language or "en") != source_language(config)
 
 
-def language_entry(config: Config, language: str | None = None) -> dict[str, str]:
-    return config.handbook_languages[language or config.language or "en"]
+def language_entry(config: Config, language: str | None = None) -> dict[str, Any]:
+    """A language's entry; a language the handbook does not list (a test's
+    pseudo-translation) is built at the root, under its own code."""
+    code = language or config.language or "en"
+    return config.handbook_languages.get(
+        code, {"name": code, "locale": code, "folder": ""}
+    )
 
 
 def check_languages(config: Config) -> None:
@@ -89,11 +95,6 @@ def check_languages(config: Config) -> None:
             )
     if next(iter(languages.values()))["folder"]:
         raise ConfigError("the source language (the first) lives at the root: folder ''")
-    if (config.language or "en") not in languages:
-        raise ConfigError(
-            f"language {config.language!r} is not in handbook_languages "
-            f"({', '.join(languages)})"
-        )
 
 
 # Settings of conf.py that a reader meets: their words (marked N_() there,
@@ -159,6 +160,8 @@ def set_language(app: Sphinx, config: Config) -> None:
     config.html_baseurl = config.handbook_base_url
     config.ogp_site_url = config.handbook_base_url
     config.epub_language = config.language or "en"
+    if "notfound_urls_prefix" in config:  # the 404 page's links, from the root
+        config.notfound_urls_prefix = urlsplit(config.handbook_base_url).path
     if entry.get("today_fmt"):
         config.today_fmt = entry["today_fmt"]
     if entry.get("search_danger_words"):

@@ -99,6 +99,10 @@ def setup(app: Sphinx) -> ExtensionMetadata:
             "_static/copybutton.css",
             # Keeps search terms in localStorage; see SEARCH_ONLY.
             "_static/sphinx_highlight.js",
+            # A translation's messages for Sphinx's scripts: its loader builds
+            # a function from a string, which the policy forbids (csp.py);
+            # the search's words come with its data (search_terms.py).
+            "_static/translations.js",
         ],
         "html",
         types=frozenset({list}),

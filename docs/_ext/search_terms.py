@@ -225,6 +225,29 @@ def search_data(app: Sphinx) -> dict[str, Any]:
             )
             if s
         ],
+        "words": result_words(),
+    }
+
+
+# What the results say, from Sphinx's own catalogue (the messages its
+# searchtools.js uses). The page does not load Sphinx's translations.js:
+# its loader builds a function from a string (new Function), which the
+# Content-Security-Policy forbids (csp.py); the words come with the data.
+RESULTS = "Search Results"
+FOUND = (
+    "Search finished, found one page matching the search query.",
+    "Search finished, found ${resultCount} pages matching the search query.",
+)
+
+
+def result_words() -> dict[str, str]:
+    from sphinx.locale import get_translator
+
+    translator = get_translator("sphinx")
+    return {
+        "results": translator.gettext(RESULTS),
+        "one": translator.ngettext(*FOUND, 1),
+        "many": translator.ngettext(*FOUND, 2),
     }
 
 

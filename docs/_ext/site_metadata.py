@@ -117,7 +117,25 @@ def footer_context(app: Sphinx, config: Config) -> None:
     }
 
 
+def compile_catalogue(app: Sphinx, domain: str) -> None:
+    """Compile the language's ``<domain>.po`` into its ``.mo`` when it is
+    missing or older, before the catalogue is loaded. Sphinx compiles its own
+    domain's catalogue at start-up and the pages' ones before reading, but
+    an extension's only after it has been loaded: a fresh checkout's first
+    build would show the extensions' words in English."""
+    from sphinx.util.i18n import CatalogRepository
+
+    repository = CatalogRepository(
+        str(LOCALES.parent), ["locales"], app.config.language, "utf-8"
+    )
+    for catalogue in repository.catalogs:
+        if catalogue.domain == domain and catalogue.is_outdated():
+            catalogue.write_mo(app.config.language)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
+    # Each language's addresses and locale, set before anything reads them.
+    app.setup_extension("languages")
     for name, (default, types) in CONFIG_VALUES.items():
         app.add_config_value(name, default, "env", types=types)
     app.connect("config-inited", check_site_block)
@@ -125,6 +143,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Translations of what the extensions mark with _() (domain "handbook",
     # extracted by nox -s gettext into handbook.pot): docs/locales/<lang>/
     # LC_MESSAGES/handbook.mo, once a language is added.
+    compile_catalogue(app, "handbook")
     app.add_message_catalog("handbook", str(LOCALES))
     return {
         "version": "1.0",

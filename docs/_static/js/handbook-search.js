@@ -13,7 +13,8 @@
 //   this page.
 //
 // The words on the page (no results, crisis lines) are in
-// _templates/search.html, translated with the book.
+// _templates/search.html, translated with the book; the results' heading and
+// count come with the data, from Sphinx's catalogue (search_terms.py).
 "use strict";
 
 (() => {
@@ -181,7 +182,7 @@
       if (safety) results.unshift({ page: safety, score: Infinity });
     }
     const title = out.appendChild(document.createElement("h2"));
-    title.textContent = _("Search Results");
+    title.textContent = data.words.results;
     const summary = out.appendChild(document.createElement("p"));
     summary.classList.add("search-summary");
     const list = out.appendChild(document.createElement("ul"));
@@ -201,11 +202,10 @@
     show("search-safety", danger);
     show("search-nothing", results.length === 0);
     summary.textContent = results.length
-      ? Documentation.ngettext(
-          "Search finished, found one page matching the search query.",
-          "Search finished, found ${resultCount} pages matching the search query.",
+      ? (results.length === 1 ? data.words.one : data.words.many).replace(
+          "${resultCount}",
           results.length,
-        ).replace("${resultCount}", results.length)
+        )
       : document.getElementById("search-nothing")?.dataset.summary || "0";
     Search.stopPulse();
     document.getElementById("search-progress")?.replaceChildren();
