@@ -169,7 +169,15 @@ def test_every_page_has_no_axe_violations(axe_problems, scheme, viewport):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("rel", ["index.html", "chapters/the-cycle.html", "es/exercises/map-your-cycle.html", "search.html"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "index.html",
+        "chapters/the-cycle.html",
+        "es/exercises/map-your-cycle.html",
+        "search.html",
+    ],
+)
 def test_dark_mode_changes_only_colours(site, browser, rel):
     """What lets dark mode run only axe's colour rules: the page a screen
     reader meets (roles, names, states, text) is the same in both schemes,

@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 LOCALES = DOCS / "locales" / "es" / "LC_MESSAGES"
 SITE = "https://emotional-intimacy-handbook.example.org/"
-REVIEW_NOTICE = "Esta traducción espera la revisión de un clínico bilingüe con licencia."
+REVIEW_NOTICE = (
+    "Esta traducción espera la revisión de un clínico bilingüe con licencia."
+)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -67,18 +69,27 @@ def test_alternates_lead_both_ways(book):
     problems = []
     for page in english_pages(book):
         name = page.relative_to(book.html).as_posix()
-        for path, own in ((page, SITE + name), (book.html / "es" / name, SITE + "es/" + name)):
+        for path, own in (
+            (page, SITE + name),
+            (book.html / "es" / name, SITE + "es/" + name),
+        ):
             head = soup(path).head
             links = {
                 link["hreflang"]: link["href"]
                 for link in head.find_all("link", rel="alternate", hreflang=True)
             }
-            want = {"en": SITE + name, "es": SITE + "es/" + name, "x-default": SITE + name}
+            want = {
+                "en": SITE + name,
+                "es": SITE + "es/" + name,
+                "x-default": SITE + name,
+            }
             if links != want:
                 problems.append((path.relative_to(book.html).as_posix(), links))
             canonical = head.find("link", rel="canonical")
             if canonical is not None and canonical["href"] != own:
-                problems.append((path.relative_to(book.html).as_posix(), canonical["href"]))
+                problems.append(
+                    (path.relative_to(book.html).as_posix(), canonical["href"])
+                )
     assert problems == []
 
 
@@ -93,7 +104,9 @@ def test_the_language_switch_leads_to_the_same_page(book):
         spanish = page.relative_to(book.html).parts[0] == "es"
         rel = page.relative_to(book.html / "es" if spanish else book.html)
         expected = (book.html / rel) if spanish else (book.html / "es" / rel)
-        if target != expected.resolve() or switch["lang"] != ("en" if spanish else "es"):
+        if target != expected.resolve() or switch["lang"] != (
+            "en" if spanish else "es"
+        ):
             problems.append((page.relative_to(book.html).as_posix(), switch["href"]))
     assert problems == []
 
@@ -157,7 +170,9 @@ def test_every_catalogue_is_complete():
         for message in read(path):
             if message.id and (not message.string or message.fuzzy):
                 line = message.locations[0][1] if message.locations else "?"
-                left.append(f"{path.relative_to(LOCALES)} (line {line}): {message.id[:60]}")
+                left.append(
+                    f"{path.relative_to(LOCALES)} (line {line}): {message.id[:60]}"
+                )
     assert left == []
 
 
@@ -184,7 +199,9 @@ def test_no_english_from_templates_or_extensions(book):
             node.decompose()
         text = " ".join(doc.get_text(" ").split())
         labels = " ".join(
-            v for tag in doc.find_all(True) for k, v in tag.attrs.items()
+            v
+            for tag in doc.find_all(True)
+            for k, v in tag.attrs.items()
             if k in ("aria-label", "title", "alt", "placeholder") and isinstance(v, str)
         )
         found += [
@@ -207,7 +224,14 @@ def test_spanish_pages_give_the_crisis_lines_in_spanish(book):
             problems.append((page.relative_to(book.html).as_posix(), "no footer"))
             continue
         text = " ".join(footer.get_text(" ").split())
-        for needed in ("911", "988", "marque 2", "AYUDA", "1-800-799-7233", "hablan español"):
+        for needed in (
+            "911",
+            "988",
+            "marque 2",
+            "AYUDA",
+            "1-800-799-7233",
+            "hablan español",
+        ):
             if needed not in text:
                 problems.append((page.relative_to(book.html).as_posix(), needed))
         for box in doc.select(".safety-box"):
@@ -217,10 +241,22 @@ def test_spanish_pages_give_the_crisis_lines_in_spanish(book):
     assert problems == []
 
 
-def test_the_quick_exit_is_in_spanish(book):
-    for page in spanish_pages(book)[:5] + [book.html / "es" / "chapters" / "getting-help.html"]:
-        button = soup(page).select_one(".quick-exit")
-        assert button is not None and "Salir de este sitio" in button.get_text(), page
+def test_every_spanish_page_has_the_quick_exit_and_the_policy(book):
+    """The English pages' checks of the quick exit and the policy
+    (test_reader_safety.py, test_csp.py), on every Spanish page."""
+    problems = []
+    for page in spanish_pages(book):
+        doc = soup(page)
+        name = page.relative_to(book.html).as_posix()
+        button = doc.select_one(".quick-exit")
+        if button is None or "Salir de este sitio" not in button.get_text():
+            problems.append((name, "quick exit"))
+        policies = doc.head.find_all(
+            "meta", attrs={"http-equiv": "Content-Security-Policy"}
+        )
+        if len(policies) != 1:
+            problems.append((name, "policy"))
+    assert problems == []
 
 
 def test_every_spanish_page_says_its_translation_awaits_review(book):
@@ -234,17 +270,16 @@ def test_every_spanish_page_says_its_translation_awaits_review(book):
 
 
 def test_the_same_message_has_the_same_translation_everywhere():
-    """Shared wording (the crisis lines of every safety box, the exercises'
-    headings) reads the same on every page."""
+    """The crisis lines of every safety box read the same on every page."""
     seen: dict[str, tuple[str, str]] = {}
     differ = []
     for path in catalogues():
         if path.name in ("sphinx.po", "handbook.po"):
             continue
         for message in read(path):
-            if not (message.id and message.string) or "AYUDA" not in message.string and (
-                "988" not in message.id and "911" not in message.id
-            ):
+            if not (message.id and message.string):
+                continue
+            if "988" not in message.id and "911" not in message.id:
                 continue
             earlier = seen.setdefault(message.id, (message.string, path.name))
             if earlier[0] != message.string:
@@ -254,7 +289,9 @@ def test_the_same_message_has_the_same_translation_everywhere():
 
 # -- The catalogues follow the terminology list -----------------------------------
 
-TERMS = tomllib.loads((DOCS / "locales" / "es" / "terminology.toml").read_text())["term"]
+TERMS = tomllib.loads((DOCS / "locales" / "es" / "terminology.toml").read_text())[
+    "term"
+]
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>`|\{[\w:-]+\}`[^`<]*`")
 
 
@@ -282,8 +319,11 @@ def test_each_spanish_chapter_reads_plainly(book):
 
     rows = measure_spanish(book.html / "es", ["chapters/"])
     assert len(rows) > 15
-    problems = [f"{page}: {spanish_problem(page, score)}" for page, _, score in rows
-                if spanish_problem(page, score)]
+    problems = [
+        f"{page}: {spanish_problem(page, score)}"
+        for page, _, score in rows
+        if spanish_problem(page, score)
+    ]
     assert problems == []
 
 
@@ -305,7 +345,11 @@ def test_spanish_pdfs_say_their_language_and_keep_their_fields(book):
     import pikepdf
 
     spanish = sorted((book.pdf / "es").rglob("*.pdf"))
-    english = {p.relative_to(book.pdf) for p in book.pdf.rglob("*.pdf") if "es" not in p.relative_to(book.pdf).parts[:1]}
+    english = {
+        p.relative_to(book.pdf)
+        for p in book.pdf.rglob("*.pdf")
+        if "es" not in p.relative_to(book.pdf).parts[:1]
+    }
     assert {p.relative_to(book.pdf / "es") for p in spanish} == english
     for path in spanish:
         with pikepdf.open(path) as pdf:
@@ -363,8 +407,9 @@ def test_spanish_danger_words_put_the_safety_page_first(site, reader):
     wrong = []
     for query in SPANISH_DANGER_QUERIES:
         found = search(reader, site + "es/", query)
-        if found[:1] != ["es/chapters/getting-help"] or not reader.locator(
-            "#search-safety"
-        ).is_visible():
+        if (
+            found[:1] != ["es/chapters/getting-help"]
+            or not reader.locator("#search-safety").is_visible()
+        ):
             wrong.append((query, found[:3]))
     assert wrong == []

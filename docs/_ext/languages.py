@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from docutils import nodes
 from review import catalogue_path, translation_review
@@ -94,7 +94,9 @@ def check_languages(config: Config) -> None:
                 f"'es/' (got {folder!r})"
             )
     if next(iter(languages.values()))["folder"]:
-        raise ConfigError("the source language (the first) lives at the root: folder ''")
+        raise ConfigError(
+            "the source language (the first) lives at the root: folder ''"
+        )
 
 
 # Settings of conf.py that a reader meets: their words (marked N_() there,
@@ -296,10 +298,14 @@ def sitemap_alternates(app: Sphinx, exception: Exception | None) -> None:
             (code, root + entry["folder"] + link) for code, entry in languages.items()
         ]
         alternates.append(("x-default", alternates[0][1]))
-        return match.group(0).removesuffix("</url>") + "".join(
-            f'<xhtml:link rel="alternate" hreflang="{code}" href="{href}" />'
-            for code, href in alternates
-        ) + "</url>"
+        return (
+            match.group(0).removesuffix("</url>")
+            + "".join(
+                f'<xhtml:link rel="alternate" hreflang="{code}" href="{href}" />'
+                for code, href in alternates
+            )
+            + "</url>"
+        )
 
     xml = path.read_text(encoding="utf-8")
     if XHTML not in xml:

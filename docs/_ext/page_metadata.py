@@ -105,7 +105,9 @@ def field_messages(source: str, document: nodes.document) -> None:
         value = value.strip()
         if field in LIST_FIELDS:
             items = yaml.safe_load(value)
-            value = ", ".join(map(str, items)) if isinstance(items, list) else str(items)
+            value = (
+                ", ".join(map(str, items)) if isinstance(items, list) else str(items)
+            )
         else:
             value = str(yaml.safe_load(value))
         node = nodes.meta(name=field, content=" ".join(value.split()))

@@ -72,6 +72,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from languages import is_translation
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
@@ -80,7 +81,6 @@ from edition import edition_time
 from print_jobs import PAPER_SIZES, PrintEdition
 from print_render import render_all, render_groups
 from safety import tel
-from languages import is_translation
 from site_metadata import month_and_year
 
 if TYPE_CHECKING:

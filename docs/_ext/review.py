@@ -80,7 +80,11 @@ def read_signoffs(path: Path | None, language: str = "") -> dict[str, SignOff]:
     if not path or not path.is_file():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    table = data.get("translations", {}).get(language, {}) if language else data.get("pages", {})
+    table = (
+        data.get("translations", {}).get(language, {})
+        if language
+        else data.get("pages", {})
+    )
     signoffs = {}
     for page, entry in table.items():
         date = entry["date"]
@@ -111,11 +115,11 @@ def write_signoffs(
 
 def _entry(prefix: str, page: str, entry: SignOff) -> str:
     return (
-            f"\n[{prefix}.{json.dumps(page)}]\n"
-            f"by = {json.dumps(entry.by, ensure_ascii=False)}\n"
-            f"date = {entry.date.isoformat()}\n"
-            f"fingerprint = {json.dumps(entry.fingerprint)}\n"
-            f"commit = {json.dumps(entry.commit)}\n"
+        f"\n[{prefix}.{json.dumps(page)}]\n"
+        f"by = {json.dumps(entry.by, ensure_ascii=False)}\n"
+        f"date = {entry.date.isoformat()}\n"
+        f"fingerprint = {json.dumps(entry.fingerprint)}\n"
+        f"commit = {json.dumps(entry.commit)}\n"
     )
 
 
@@ -170,7 +174,9 @@ def page_review(app: Sphinx, docname: str) -> dict[str, Any]:
 
 def catalogue_path(app: Sphinx, docname: str, language: str) -> Path:
     """The page's catalogue in a language (one catalogue a page)."""
-    return Path(app.srcdir, app.config.locale_dirs[0], language, "LC_MESSAGES", docname + ".po")
+    return Path(
+        app.srcdir, app.config.locale_dirs[0], language, "LC_MESSAGES", docname + ".po"
+    )
 
 
 def translation_review(app: Sphinx, docname: str) -> dict[str, Any]:

@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 import review
 from docutils import nodes
+from languages import is_translation
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from json_ld import json_ld_graph
-from languages import is_translation
 from page_metadata import page_front_matter
 from site_metadata import page_url
 
