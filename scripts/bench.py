@@ -12,13 +12,14 @@ The budgets (issue 15), each measured in every run:
   sphinx-autobuild, started with the arguments of ``nox -s serve``; median of
   five saves, at most 1.5 s;
 - the whole build as ``nox -s build`` runs it (``scripts/build_book.py``:
-  site, every PDF, the EPUB, the downloads), from clean, at most 30 s;
-- the first view of the home page and of every chapter and exercise page, at
-  phone width: at most 60 KiB on the wire (text gzipped as the host serves
+  site, every PDF, the EPUB, the downloads, in English and in Spanish), from
+  clean, at most 40 s (issue 23; 30 s for English alone before);
+- the first view of the home page and of every chapter and exercise page, in
+  both languages, at phone width: at most 60 KiB on the wire (text gzipped as the host serves
   it, fonts and images as they are) and at most 10 requests;
 - Lighthouse, at the version locked in requirements/npm, mobile: 100 in
   performance, accessibility, best practices and SEO on the home page, the
-  longest chapter and the longest exercise;
+  longest chapter, the longest exercise and the longest Spanish chapter;
 - the search (issue 24): Sphinx's index and the handbook's search data at
   most 64 KiB gzipped, and at most 1 s from opening the search page (phone
   width, empty cache) to its first result;
@@ -66,7 +67,7 @@ RATIO_REPEAT = 3
 STRICT = build_book.STRICT  # as the nox sessions build
 BUDGETS = {
     "preview_median_seconds": 1.5,
-    "whole_build_seconds": 30.0,
+    "whole_build_seconds": 40.0,
     "page_wire_kib": 60.0,
     "page_requests": 10,
     "lighthouse_score": 100,

@@ -279,6 +279,8 @@ def search_figures(site: Path, base: str, chromium: str) -> dict:
 def measure_pages(run: dict, site: Path) -> None:
     """Page weight and Lighthouse on the site of the whole build."""
     chromium, pages = find_chromium(), weighed_pages()
+    # The Spanish edition's same pages, which must meet the same budgets.
+    pages += [f"es/{page}" for page in pages if (site / "es").is_dir()]
     why = None if chromium else "no Chromium (apt-get install chromium)"
     if run["builds"]["whole"]["seconds"] is None:
         why = "the whole build failed, so there is no site to load"
@@ -299,6 +301,8 @@ def measure_pages(run: dict, site: Path) -> None:
         for folder, why in (("chapters", "chapter"), ("exercises", "exercise")):
             if name := longest(words, folder):
                 targets[name] = f"longest {why}"
+        if name := longest(words, "es/chapters"):
+            targets[name] = "longest chapter, in Spanish"
         run["lighthouse"] = lighthouse(base, chromium, targets)
     finally:
         server.shutdown()

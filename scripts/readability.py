@@ -180,7 +180,9 @@ def inflesz(text: str) -> float:
         textstat.set_lang("en_US")
 
 
-def measure_spanish(html_dir: Path, prefixes: list[str]) -> list[tuple[str, int, float]]:
+def measure_spanish(
+    html_dir: Path, prefixes: list[str]
+) -> list[tuple[str, int, float]]:
     """(page, words, INFLESZ) for each page under the prefixes in a Spanish
     site folder, then the pages together."""
     rows, texts = [], []

@@ -75,7 +75,9 @@ def catalogue(page: str, language: str) -> Path:
 def translated_pages(language: str) -> list[str]:
     pages = (p.relative_to(DOCS).with_suffix("").as_posix() for p in DOCS.rglob("*.md"))
     return sorted(
-        p for p in pages if not p.startswith(("_", "locales")) and catalogue(p, language).is_file()
+        p
+        for p in pages
+        if not p.startswith(("_", "locales")) and catalogue(p, language).is_file()
     )
 
 
@@ -136,12 +138,15 @@ def sign(pages: list[str], by: str, today: dt.date, language: str = "") -> int:
         return 2
     signoffs = review.read_signoffs(SIGNOFFS)
     languages = {
-        code: review.read_signoffs(SIGNOFFS, code) for code in CONF["handbook_languages"]
+        code: review.read_signoffs(SIGNOFFS, code)
+        for code in CONF["handbook_languages"]
     }
     table = languages[language] if language else signoffs
     commit = git("rev-parse", "HEAD").strip()
     for page in (p.removesuffix(".md") for p in pages):
-        paths = [DOCS / f"{page}.md"] + ([catalogue(page, language)] if language else [])
+        paths = [DOCS / f"{page}.md"] + (
+            [catalogue(page, language)] if language else []
+        )
         if git("status", "--porcelain", "--", *map(str, paths)).strip():
             print(f"{page}: commit your changes first, then sign")
             return 2

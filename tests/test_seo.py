@@ -176,3 +176,20 @@ def test_no_third_party_resources(book):
                 }:
                     continue
                 assert not url.startswith(("http:", "https:", "//")), (path.name, url)
+
+
+def test_a_title_too_long_for_the_pattern_stands_alone():
+    """A translation's titles run longer: where the pattern would pass 60
+    characters, the title tag is the title alone (and a title over 60 by
+    itself still fails the build, test_build_checks.py)."""
+    from seo import title_tag
+
+    pattern = "{title} | Terapia de pareja en Calabasas"
+    short, longer = (
+        "La empatía",
+        "Cuando uno de los dos está pasando por un mal momento",
+    )
+    assert title_tag(title=short, pattern=pattern, is_home=False) == (
+        "La empatía | Terapia de pareja en Calabasas"
+    )
+    assert title_tag(title=longer, pattern=pattern, is_home=False) == longer

@@ -83,22 +83,26 @@ def extract(docs: Path, out: Path) -> list[Path]:
     sphinx("-b", "gettext", "-d", out / "doctrees", docs, out)
     pybabel = Path(sys.executable).with_name("pybabel")
     extract_args = ["--quiet", "extract", "--no-location", "--omit-header"]
-    output = ["-o", str(out / "handbook.pot"), str(docs / "_ext")]
-    subprocess.run([pybabel, *extract_args, *output], check=True)
-    return sorted(out.glob("*.pot"))
+    output = ["-k", "N_", "-o", str(out / "handbook.pot"), str(docs / "_ext")]
+    subprocess.run([pybabel, *extract_args, *output, str(docs / "conf.py")], check=True)
+    return sorted(out.rglob("*.pot"))
 
 
 def pseudo_translate(catalogues: list[Path], locale_dir: Path) -> None:
     """Every message marked, compiled into ``locale_dir/<language>``."""
     target = locale_dir / LANGUAGE / "LC_MESSAGES"
-    target.mkdir(parents=True)
+    # handbook.pot sits at the top of the extraction, beside sphinx.pot; the
+    # pages' catalogues keep their folders (one catalogue a page).
+    top = next(pot.parent for pot in catalogues if pot.name == "handbook.pot")
     for pot in catalogues:
         with pot.open("rb") as file:
             catalogue = read_po(file, locale=LANGUAGE)
         for message in catalogue:
             if message.id:
                 message.string = mark(message.id)
-        with (target / f"{pot.stem}.mo").open("wb") as file:
+        mo = target / pot.relative_to(top).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as file:
             write_mo(file, catalogue)
 
 

@@ -283,7 +283,7 @@ def sitemap_alternates(app: Sphinx, exception: Exception | None) -> None:
     x-default (hreflang alternates, as search engines read them), once
     sphinx-sitemap has written it and seo.py sorted it. The sitemap of each
     language lists that language's pages; robots.txt names them all."""
-    if exception or app.builder.name != "html":
+    if exception or app.builder.name != "html" or "sitemap_filename" not in app.config:
         return
     path = Path(app.outdir, app.config.sitemap_filename)
     if not path.is_file():
