@@ -61,6 +61,7 @@ def build_book(
     """Build everything (or the ``only`` builder: html, print or epub) into
     ``out/.staging``; publish only if all succeeded. ``timings``, if given,
     receives the seconds of each builder and of the publishing step."""
+    import sphinx.locale
     from sphinx.cmd.build import build_main
 
     timings = {} if timings is None else timings
@@ -79,6 +80,11 @@ def build_book(
         doctrees = out / ".doctrees" / f"book-{language}"
         for builder, folder in steps:
             start = time.perf_counter()
+            # Sphinx keeps the translations it loaded in one dictionary for
+            # the whole process and adds a new language's to them: each build
+            # starts from none (as Sphinx's own test apps do), or the English
+            # after a Spanish build would print Spanish.
+            sphinx.locale.translators.clear()
             code = build_main(
                 [
                     *STRICT,
@@ -93,6 +99,7 @@ def build_book(
                     str(staging / folder / sub),
                 ]
             )
+            sphinx.locale.translators.clear()
             name = builder if not sub else f"{builder}-{language}"
             timings[name] = round(time.perf_counter() - start, 3)
             if code:

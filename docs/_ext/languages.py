@@ -55,7 +55,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import ExtensionMetadata
 
 KEYS = ("name", "locale", "folder")
-LOCALE_ROOT = Path(__file__).resolve().parent.parent  # docs/
 
 
 def source_language(config: Config) -> str:
@@ -119,25 +118,18 @@ TRANSLATED_SETTINGS = (
 )
 
 
-def settings_catalogue(config: Config, language: str) -> dict[str, str]:
-    """The translations of the handbook's own messages (``handbook.po``)."""
-    from babel.messages.pofile import read_po
+def settings_catalogue(config: Config, language: str) -> Any:
+    """The handbook's own catalogue in ``language`` (``handbook.po``, which
+    site_metadata.py compiled and registered with Sphinx)."""
+    from sphinx.locale import get_translator
 
-    path = Path(config.locale_dirs[0])
-    if not path.is_absolute():
-        path = LOCALE_ROOT / path
-    path = path / language / "LC_MESSAGES" / "handbook.po"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as file:
-        catalogue = read_po(file)
-    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    return get_translator("handbook")
 
 
-def translated(value: Any, messages: dict[str, str]) -> Any:
+def translated(value: Any, messages: Any) -> Any:
     """A setting with every string that is a message translated."""
     if isinstance(value, str):
-        return messages.get(value, value)
+        return messages.gettext(value) if value else value
     if isinstance(value, list):
         return [translated(item, messages) for item in value]
     if isinstance(value, dict):
