@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,55 @@ def languages() -> dict[str, str]:
     return {code: entry["folder"] for code, entry in languages.items()}
 
 
+def build_language(
+    out: Path,
+    into: Path,
+    language: str,
+    steps: list[tuple[str, str]],
+    extra: list[str],
+    timings: dict[str, float],
+) -> int:
+    """One language's builders, one after the other, into ``into/<folder>``.
+    One environment for them: the pages are read once, by the first build,
+    and the others reuse what it read (no extension reads a page differently
+    for another builder; they differ only when writing)."""
+    import sphinx.locale
+    from sphinx.cmd.build import build_main
+
+    doctrees = out / ".doctrees" / f"book-{language}"
+    first = language == next(iter(languages()))
+    for builder, folder in steps:
+        start = time.perf_counter()
+        # Sphinx keeps the translations it loaded in one dictionary for the
+        # whole process and adds a new language's to them: each build starts
+        # from none (as Sphinx's own test apps do), or an English build after
+        # a Spanish one would print Spanish.
+        sphinx.locale.translators.clear()
+        code = build_main(
+            [
+                *STRICT,
+                "-b",
+                builder,
+                "-d",
+                str(doctrees),
+                "-D",
+                f"language={language}",
+                *extra,
+                str(DOCS),
+                str(into / folder),
+            ]
+        )
+        sphinx.locale.translators.clear()
+        name = builder if first else f"{builder}-{language}"
+        timings[name] = round(time.perf_counter() - start, 3)
+        if code:
+            print(
+                f"The {builder} build ({language}) failed (see above).", file=sys.stderr
+            )
+            return code
+    return 0
+
+
 def build_book(
     out: Path,
     extra: list[str],
@@ -61,9 +111,6 @@ def build_book(
     """Build everything (or the ``only`` builder: html, print or epub) into
     ``out/.staging``; publish only if all succeeded. ``timings``, if given,
     receives the seconds of each builder and of the publishing step."""
-    import sphinx.locale
-    from sphinx.cmd.build import build_main
-
     timings = {} if timings is None else timings
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
@@ -71,44 +118,46 @@ def build_book(
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     staging = out / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
-    # One environment for the three builders: the pages are read once, by the
-    # first build, and the others reuse what it read (no extension reads a
-    # page differently for another builder; they differ only when writing).
     steps = [(b, f) for b, f in STEPS if only in (None, b)]
     folders = languages()
-    for language, sub in folders.items():
-        doctrees = out / ".doctrees" / f"book-{language}"
-        for builder, folder in steps:
-            start = time.perf_counter()
-            # Sphinx keeps the translations it loaded in one dictionary for
-            # the whole process and adds a new language's to them: each build
-            # starts from none (as Sphinx's own test apps do), or the English
-            # after a Spanish build would print Spanish.
-            sphinx.locale.translators.clear()
-            code = build_main(
-                [
-                    *STRICT,
-                    "-b",
-                    builder,
-                    "-d",
-                    str(doctrees),
-                    "-D",
-                    f"language={language}",
-                    *extra,
-                    str(DOCS),
-                    str(staging / folder / sub),
-                ]
-            )
-            sphinx.locale.translators.clear()
-            name = builder if not sub else f"{builder}-{language}"
-            timings[name] = round(time.perf_counter() - start, 3)
-            if code:
-                print(
-                    f"The {builder} build ({language}) failed (see above); nothing "
-                    f"was published and {out} keeps the last good build.",
-                    file=sys.stderr,
-                )
-                return code
+    # Each translation is built at the same time as the English, in a
+    # process of its own and a staging folder of its own (the two share the
+    # machine's cores: one waits on the other's serial steps), then moved
+    # into its folder of the site.
+    children = {
+        language: subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                str(out),
+                "--language",
+                language,
+                "--docs",
+                str(DOCS),
+                *(["--only", only] if only else []),
+                *extra,
+            ]
+        )
+        for language in list(folders)[1:]
+    }
+    code = build_language(out, staging, next(iter(folders)), steps, extra, timings)
+    for language, child in children.items():
+        code = child.wait() or code
+        timings_file = staging / f".{language}" / "timings.json"
+        if timings_file.is_file():
+            timings.update(json.loads(timings_file.read_text()))
+    if code:
+        print(
+            f"A build failed (see above); nothing was published and {out} keeps "
+            "the last good build.",
+            file=sys.stderr,
+        )
+        return code
+    for language, sub in list(folders.items())[1:]:
+        own = staging / f".{language}"
+        for _, folder in steps:
+            (own / folder).rename(staging / folder / sub.rstrip("/"))
+        shutil.rmtree(own)
     start = time.perf_counter()
     if only is None:  # each site carries the PDFs and the EPUB it links to
         others = {sub.rstrip("/") for sub in folders.values() if sub}
@@ -138,9 +187,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--timings", metavar="FILE", help="write each step's seconds here, as JSON"
     )
+    parser.add_argument("--language", help=argparse.SUPPRESS)  # one translation
+    parser.add_argument("--docs", help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     out = Path(args.out)
     timings: dict[str, float] = {}
+    if args.language:  # a translation, for build_book (a process of its own)
+        global DOCS
+        DOCS = Path(args.docs or DOCS)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
+        if epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+        into = out.resolve() / ".staging" / f".{args.language}"
+        steps = [(b, f) for b, f in STEPS if args.only in (None, b)]
+        code = build_language(out.resolve(), into, args.language, steps, extra, timings)
+        into.mkdir(parents=True, exist_ok=True)
+        (into / "timings.json").write_text(json.dumps(timings))
+        return code
     code = build_book(out.resolve(), extra, args.only, timings)
     if args.timings:
         Path(args.timings).write_text(json.dumps(timings) + "\n")
