@@ -9,7 +9,8 @@ Every build goes into one staging folder, ``OUT/.staging``: the website, the
 print edition, the EPUB, and the copies of the PDFs and the EPUB that the
 site links to (``html/downloads``), for each language of
 ``handbook_languages`` in ``conf.py``: the source language at the root, each
-translation in its folder (``html/es/``, ``pdf/es/``, ``epub/es/``). Only when all of them succeeded does the
+translation in its folder (``html/es/``, ``pdf/es/``, ``epub/es/``), each
+translation built beside the English in a process of its own. Only when all of them succeeded does the
 staging folder replace ``OUT/html``, ``OUT/pdf`` and ``OUT/epub``; after a
 failure the last good build stays where it was, whole, and the script exits
 non-zero.
