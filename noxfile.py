@@ -245,10 +245,21 @@ def translations(session: nox.Session) -> None:
     for language in translated_languages():
         if not check:
             session.run(
-                "sphinx-intl", "update", "-q", "-w", "79", "-p", str(pots),
-                "-d", str(DOCS / "locales"), "-l", language,
+                "sphinx-intl",
+                "update",
+                "-q",
+                "-w",
+                "79",
+                "-p",
+                str(pots),
+                "-d",
+                str(DOCS / "locales"),
+                "-l",
+                language,
             )
-        session.run("python", "scripts/translation_status.py", language, *session.posargs)
+        session.run(
+            "python", "scripts/translation_status.py", language, *session.posargs
+        )
 
 
 def translated_languages() -> list[str]:
@@ -307,7 +318,11 @@ def readability(session: nox.Session) -> None:
     session.run("python", "scripts/readability.py", html, *session.posargs)
     for language in translated_languages():
         session.run(
-            "python", "scripts/readability.py", html, "--language", language,
+            "python",
+            "scripts/readability.py",
+            html,
+            "--language",
+            language,
             *session.posargs,
         )
 
