@@ -247,7 +247,6 @@ def translations(session: nox.Session) -> None:
             session.run(
                 "sphinx-intl",
                 "update",
-                "-q",
                 "-w",
                 "79",
                 "-p",
