@@ -419,6 +419,9 @@ def test_spanish_queries_find_their_pages(site, reader):
         if not hit(found, tuple("es/" + page for page in expected)):
             misses.append((query, found[:3]))
     assert misses == []
+    # The results' heading and count, written by the search's script.
+    summary = reader.locator("#search-results").inner_text()
+    assert "Resultados de la búsqueda" in summary and "Búsqueda terminada" in summary
 
 
 @pytest.mark.browser
