@@ -244,7 +244,8 @@ def sort_sitemap(app: Sphinx, exception: Exception | None) -> None:
     "Workarounds and upstream reports")."""
     name = getattr(app.config, "sitemap_filename", "")  # without sphinx-sitemap: ""
     path = Path(app.outdir, name)
-    if exception is None and app.builder.name == "html" and name and path.is_file():
+    # Any builder that writes HTML pages gets one (the EPUB's folder too).
+    if exception is None and name and path.is_file():
         xml = path.read_text(encoding="utf-8")
         ordered = sitemap_in_order(xml)
         if ordered != xml:
