@@ -262,16 +262,12 @@ def translations(session: nox.Session) -> None:
 
 
 def translated_languages() -> list[str]:
-    """The languages of handbook_languages in conf.py, the source aside."""
-    import ast
+    """The languages of handbook_languages in conf.py, the source aside (conf.py
+    needs only the standard library, as scripts/review_pages.py reads it)."""
+    import runpy
 
-    tree = ast.parse((DOCS / "conf.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign | ast.Assign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(getattr(t, "id", "") == "handbook_languages" for t in targets):
-                return list(ast.literal_eval(node.value))[1:]
-    return []
+    conf = runpy.run_path(str(DOCS / "conf.py"))
+    return list(conf.get("handbook_languages", {}))[1:]
 
 
 @nox.session(venv_backend="none")

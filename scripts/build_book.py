@@ -61,6 +61,7 @@ def build_language(
     steps: list[tuple[str, str]],
     extra: list[str],
     timings: dict[str, float],
+    source: str = "en",
 ) -> int:
     """One language's builders, one after the other, into ``into/<folder>``.
     One environment for them: the pages are read once, by the first build,
@@ -70,7 +71,6 @@ def build_language(
     from sphinx.cmd.build import build_main
 
     doctrees = out / ".doctrees" / f"book-{language}"
-    first = language == next(iter(languages()))
     for builder, folder in steps:
         start = time.perf_counter()
         # Sphinx keeps the translations it loaded in one dictionary for the
@@ -93,7 +93,7 @@ def build_language(
             ]
         )
         sphinx.locale.translators.clear()
-        name = builder if first else f"{builder}-{language}"
+        name = builder if language == source else f"{builder}-{language}"
         timings[name] = round(time.perf_counter() - start, 3)
         if code:
             print(
@@ -141,7 +141,8 @@ def build_book(
         )
         for language in list(folders)[1:]
     }
-    code = build_language(out, staging, next(iter(folders)), steps, extra, timings)
+    source = next(iter(folders))
+    code = build_language(out, staging, source, steps, extra, timings, source)
     for language, child in children.items():
         code = child.wait() or code
         timings_file = staging / f".{language}" / "timings.json"

@@ -44,10 +44,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
-from review import catalogue_path, translation_review
+from review import catalogue_path, page_review
 from sphinx.errors import ConfigError
+from sphinx.locale import get_translator
 from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import extract_messages
+
+from page_metadata import format_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -118,14 +121,6 @@ TRANSLATED_SETTINGS = (
 )
 
 
-def settings_catalogue(config: Config, language: str) -> Any:
-    """The handbook's own catalogue in ``language`` (``handbook.po``, which
-    site_metadata.py compiled and registered with Sphinx)."""
-    from sphinx.locale import get_translator
-
-    return get_translator("handbook")
-
-
 def translated(value: Any, messages: Any) -> Any:
     """A setting with every string that is a message translated."""
     if isinstance(value, str):
@@ -142,7 +137,9 @@ def set_language(app: Sphinx, config: Config) -> None:
     and put its words in place of conf.py's."""
     check_languages(config)
     if is_translation(config):
-        messages = settings_catalogue(config, config.language)
+        # The handbook's own catalogue (handbook.po), which site_metadata.py
+        # compiled and registered with Sphinx.
+        messages = get_translator("handbook")
         for name in TRANSLATED_SETTINGS:
             if name in config:
                 setattr(config, name, translated(getattr(config, name), messages))
@@ -158,6 +155,14 @@ def set_language(app: Sphinx, config: Config) -> None:
         config.notfound_urls_prefix = urlsplit(config.handbook_base_url).path
     if entry.get("today_fmt"):
         config.today_fmt = entry["today_fmt"]
+    # What every page's head needs, once a build.
+    config.html_context = {
+        **config.html_context,
+        "handbook_locale": config.handbook_locale,
+        "handbook_og_locales": [
+            e["locale"] for e in config.handbook_languages.values()
+        ],
+    }
     if entry.get("search_danger_words"):
         config.handbook_search_danger_words = list(entry["search_danger_words"])
     if entry.get("bibtex_reference_style"):
@@ -231,12 +236,6 @@ def kept_as_is(app: Sphinx, docname: str) -> frozenset[str]:
     )
 
 
-def format_date(date: Any, config: Config) -> str:
-    import babel.dates
-
-    return babel.dates.format_date(date, "long", locale=config.language or "en")
-
-
 def page_context(
     app: Sphinx,
     pagename: str,
@@ -244,22 +243,21 @@ def page_context(
     context: dict[str, Any],
     doctree: Any,
 ) -> None:
-    if app.builder.format != "html" or app.builder.name != "html":
+    """This page in every language, and in a translation its review and
+    whether part of it is still in the source language."""
+    if app.builder.name != "html":
         return
     versions = translations(app, pagename)
     context["handbook_translations"] = versions
     context["handbook_x_default"] = versions[0]["url"]
     context["handbook_is_translation"] = is_translation(app.config)
-    context["handbook_locale"] = app.config.handbook_locale
-    context["handbook_og_locales"] = [
-        entry["locale"] for entry in app.config.handbook_languages.values()
-    ]
     if context["handbook_is_translation"] and pagename in app.env.found_docs:
-        review = translation_review(app, pagename)
+        review = page_review(app, pagename, app.config.language)
+        signed = review["signed_on"]
         context["handbook_translation_review"] = review["review_status"]
         context["handbook_translation_reviewer"] = review["reviewed_by"]
         context["handbook_translation_signed_on"] = (
-            format_date(review["signed_on"], app.config) if review["signed_on"] else ""
+            format_date(signed, app.config.language) if signed else ""
         )
     context["handbook_untranslated"] = (
         doctree.get("handbook_untranslated", 0) if doctree is not None else 0

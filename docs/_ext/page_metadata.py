@@ -96,23 +96,27 @@ def field_messages(source: str, document: nodes.document) -> None:
     lines = source.splitlines()
     if not lines or lines[0].rstrip() != "---":
         return
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() in ("---", "..."):
-            break
-        field, _, value = line.partition(":")
-        if field not in TRANSLATED_FIELDS or not value.strip():
+    end = next(
+        (i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")),
+        None,
+    )
+    try:  # any value YAML allows: one line, folded, or a block list
+        block = "\n".join(lines[1:end])
+        tree, data = yaml.compose(block, Loader=yaml.SafeLoader), yaml.safe_load(block)
+    except yaml.YAMLError:  # page_source.py has named the problem
+        return
+    if not isinstance(tree, yaml.MappingNode) or not isinstance(data, dict):
+        return
+    for key, _value in tree.value:
+        field = key.value
+        if field not in TRANSLATED_FIELDS or not data.get(field):
             continue
-        value = value.strip()
-        if field in LIST_FIELDS:
-            items = yaml.safe_load(value)
-            value = (
-                ", ".join(map(str, items)) if isinstance(items, list) else str(items)
-            )
-        else:
-            value = str(yaml.safe_load(value))
-        node = nodes.meta(name=field, content=" ".join(value.split()))
+        value = data[field]
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        node = nodes.meta(name=field, content=" ".join(text.split()))
         node[FIELD_NODE] = field
-        node.source, node.line = document["source"], number
+        # The field's line, for the catalogue (the front matter starts line 1).
+        node.source, node.line = document["source"], key.start_mark.line + 2
         document += node
 
 

@@ -149,27 +149,27 @@ def review_context(signoff: SignOff | None, source: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _signoffs_as_of(path: Path, stamp: int) -> dict[str, SignOff]:
-    return read_signoffs(path)
+def _signoffs_as_of(path: Path, stamp: int, language: str) -> dict[str, SignOff]:
+    return read_signoffs(path, language)
 
 
 @functools.cache
-def _review_as_of(source: Path, stamp: int, signoff: SignOff | None) -> dict[str, Any]:
-    return review_context(signoff, source.read_text(encoding="utf-8"))
+def _review_as_of(
+    source: Path,
+    catalogue: Path | None,
+    stamps: tuple[int, int],
+    signoff: SignOff | None,
+) -> dict[str, Any]:
+    text = source.read_text(encoding="utf-8")
+    if catalogue is not None:  # a translation: the page and its catalogue
+        if not catalogue.is_file():
+            return review_context(None, "")
+        text = translation_source(text, catalogue.read_text(encoding="utf-8"))
+    return review_context(signoff, text)
 
 
-def _stamp(path: Path) -> int:
-    return path.stat().st_mtime_ns if path.is_file() else 0
-
-
-def page_review(app: Sphinx, docname: str) -> dict[str, Any]:
-    """The review of one page, from the sign-off file and its source. Both
-    are read once while unchanged (the byline and the JSON-LD both ask)."""
-    name = app.config.handbook_reviews_file
-    path = Path(app.confdir, name) if name else None
-    signoffs = _signoffs_as_of(path, _stamp(path)) if path else {}
-    source = Path(app.env.doc2path(docname))
-    return dict(_review_as_of(source, _stamp(source), signoffs.get(docname)))
+def _stamp(path: Path | None) -> int:
+    return path.stat().st_mtime_ns if path and path.is_file() else 0
 
 
 def catalogue_path(app: Sphinx, docname: str, language: str) -> Path:
@@ -179,22 +179,18 @@ def catalogue_path(app: Sphinx, docname: str, language: str) -> Path:
     )
 
 
-def translation_review(app: Sphinx, docname: str) -> dict[str, Any]:
-    """The review of one page's translation into the language being built:
-    signed off by a bilingual clinician while the English page and its
-    catalogue are what was signed, else awaiting review."""
-    language = app.config.language or "en"
+def page_review(app: Sphinx, docname: str, language: str = "") -> dict[str, Any]:
+    """The review of one page, from the sign-off file and its source; with
+    ``language``, of its translation (signed off by a bilingual clinician
+    while the English page and its catalogue are what was signed). Each file
+    is read once while unchanged (the byline and the JSON-LD both ask)."""
     name = app.config.handbook_reviews_file
     path = Path(app.confdir, name) if name else None
-    signoff = read_signoffs(path, language).get(docname) if path else None
+    signoffs = _signoffs_as_of(path, _stamp(path), language) if path else {}
     source = Path(app.env.doc2path(docname))
-    catalogue = catalogue_path(app, docname, language)
-    if not source.is_file() or not catalogue.is_file():
-        return review_context(None, "")
-    text = translation_source(
-        source.read_text(encoding="utf-8"), catalogue.read_text(encoding="utf-8")
-    )
-    return review_context(signoff, text)
+    catalogue = catalogue_path(app, docname, language) if language else None
+    stamps = (_stamp(source), _stamp(catalogue))
+    return dict(_review_as_of(source, catalogue, stamps, signoffs.get(docname)))
 
 
 def check_signoffs(app: Sphinx) -> None:
