@@ -160,6 +160,7 @@ def test_no_spanish_page_is_partly_in_english(book):
         page.relative_to(book.html).as_posix()
         for page in spanish_pages(book)
         if soup(page).select('[lang="en"].untranslated, .untranslated')
+        or "aún no están traducidas" in page.read_text(encoding="utf-8")
     ]
     assert mixed == []
 
