@@ -44,8 +44,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
-from sphinx import addnodes
 from review import catalogue_path, page_review
+from sphinx import addnodes
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translator
 from sphinx.transforms import SphinxTransform
