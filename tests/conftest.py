@@ -5,8 +5,10 @@ Read once, assert many times (CONTRIBUTING.md, "Where a test goes"):
 - ``book``: the handbook built exactly as ``nox -s build`` builds it (strict,
   with -n -W) into a temporary folder, as a website, a print edition and an
   EPUB. Every test of the real output reads this one build.
-- ``pdf_text``: the text of a PDF of that build, extracted once a session.
-- ``catalogue``: one run of Sphinx's gettext builder on the real book.
+- ``pdf_text``: the text of a PDF of that build, extracted once a session
+  (``pdf_pages`` extracts it).
+- ``catalogue``: the real book's message catalogues, extracted once as
+  ``nox -s gettext`` extracts them.
 - ``mistakes``: one build of ``tests/roots/test-build-checks``, which holds
   one page per contributor's mistake; tests assert on its warnings.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,20 +142,34 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     return Book(html=out / "html", pdf=out / "pdf", epub=out / "epub")
 
 
-@pytest.fixture(scope="session")
-def pdf_text(book: Book):
-    """``pdf_text(path)``: the text of one of the book's PDFs as a reader's
-    tool extracts it (pypdf), extracted once per session however many tests
-    read it."""
-    from pypdf import PdfReader
+def pdf_pages(path: Path, first: int | None = None) -> list[str]:
+    """The text of each page of a PDF (of its ``first`` pages only, if
+    given) as a reader's tool extracts it: PDFium, the PDF engine of
+    Chromium's viewer. PDFium marks a word broken at a hyphen at the end of
+    a line with U+FFFE and joins the line; the hyphen is put back."""
+    import pypdfium2
 
+    document = pypdfium2.PdfDocument(path)
+    try:
+        count = len(document) if first is None else min(first, len(document))
+        return [
+            document[i].get_textpage().get_text_range().replace("\ufffe", "-")
+            for i in range(count)
+        ]
+    finally:
+        document.close()
+
+
+@pytest.fixture(scope="session")
+def pdf_text():
+    """``pdf_text(path)``: the text of one of the book's PDFs (pdf_pages),
+    extracted once per session however many tests read it."""
     cache: dict[Path, str] = {}
 
     def text(path: Path) -> str:
         path = Path(path)
         if path not in cache:
-            pages = PdfReader(path).pages
-            cache[path] = "\n".join(page.extract_text() or "" for page in pages)
+            cache[path] = "\n".join(pdf_pages(path))
         return cache[path]
 
     return text
@@ -160,11 +177,18 @@ def pdf_text(book: Book):
 
 @pytest.fixture(scope="session")
 def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The book's message catalogues from one run of Sphinx's gettext builder
-    (``nox -s gettext`` runs the same); returns the folder of ``*.pot``."""
+    """The book's message catalogues, extracted once as ``nox -s gettext``
+    extracts them: Sphinx's gettext builder (the pages, one catalogue a
+    page, and the templates into ``sphinx.pot``), then Babel (what the
+    extensions mark with ``_()`` and conf.py with ``N_()``, into
+    ``handbook.pot``). Returns the folder of ``*.pot``."""
     out = tmp_path_factory.mktemp("gettext")
     result = run_strict_build(DOCS, out / "pot", "gettext", "-d", str(out / "doctrees"))
     assert result.returncode == 0, result.warnings
+    pybabel = Path(sys.executable).with_name("pybabel")
+    options = ["--quiet", "extract", "--no-location", "--omit-header", "-k", "N_"]
+    handbook = ["-o", str(out / "pot" / "handbook.pot"), str(DOCS / "_ext")]
+    subprocess.run([pybabel, *options, *handbook, str(DOCS / "conf.py")], check=True)
     return out / "pot"
 
 

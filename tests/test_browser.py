@@ -7,7 +7,9 @@ only where no Chromium is installed; CI installs it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -24,17 +26,17 @@ def site_pages(book) -> list[str]:
     return [p.relative_to(book.html).as_posix() for p in book.all_pages()]
 
 
-# axe's run on the page in front of it; its findings, three places each, go
-# to window.__axe when it is done (the run is started, not waited for, so
-# that the four variants of a page run side by side).
+# axe's run on the page in front of it, started on the page's next turn (so
+# that this call returns at once and the page works while the test moves
+# on); its findings, three places each, go to window.__axe when it is done.
 START_AXE = """options => {
     window.__axe = null;
-    axe.run(document, options).then(
+    setTimeout(() => axe.run(document, options).then(
         result => { window.__axe = result.violations.map(v => ({
             id: v.id, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target),
         })); },
         error => { window.__axe = [{id: "axe-error", help: String(error), targets: []}]; },
-    );
+    ));
 }"""
 
 
@@ -76,81 +78,149 @@ def walking_page(browser, site: str, record: Walk):
     return page
 
 
-# What each of axe's four variants checks. Light mode, on a desktop and on a
-# phone, runs every rule on every page of both languages (the two layouts
-# show and hide different parts: the drawer, the sidebar, the table of
-# contents). Dark mode changes colours only (furo swaps its CSS variables;
+# What axe checks, where. Its colour rules are most of its time and depend
+# only on styles: no page can carry a style of its own (no inline style, no
+# raw HTML; test_reader_safety.py, test_page_limits.py), so a text's colours
+# follow from the stylesheets and the element's place among the templates'
+# and directives' elements. They run in light and dark mode, on a phone and
+# on a desktop, on the "colour cover" (colour_cover): a few pages that
+# between them hold every such place that occurs anywhere on the site, in
+# either language. A new directive, class or nesting on any page adds a
+# place, and that page joins the cover. Every other rule reads the page's
+# markup (names, roles, states, structure, language), the same at every
+# width and in both schemes, and runs on every page, in light mode on a
+# phone; and on the cover's pages on a desktop too, where the sidebar and
+# the table of contents show and the targets are laid out anew. Dark mode
+# changes colours only (furo swaps its CSS variables;
 # test_dark_mode_changes_only_colours checks that the accessibility tree is
-# the same), so it runs the colour rules. A Spanish page has the same
-# templates, classes and colours as its English page: it runs every rule in
-# light mode on a phone (in_variant).
+# the same).
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+LIGHT = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+NOT_COLOUR = {**LIGHT, "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
+COLOUR = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
 
 
-def variant_options(scheme: str) -> dict:
-    run_only = (
-        {"type": "tag", "values": AXE_TAGS}
-        if scheme == "light"
-        else {"type": "rule", "values": COLOUR_RULES}
-    )
-    return {"runOnly": run_only, "resultTypes": ["violations"]}
+# Kinds of address the stylesheets style apart (outside links, DOIs, links
+# within the page, phone numbers); any other is a page of the site.
+LINK_KINDS = ("https://doi.org/", "http", "#", "tel:")
 
 
-def in_variant(scheme: str, viewport: str, rel: str) -> bool:
-    """English pages in all four variants; Spanish pages, whose templates,
-    classes and colours are the English pages', in light mode on a phone
-    (where most readers meet them): every rule, on their own words."""
-    if rel.startswith("es/"):
-        return (scheme, viewport) == ("light", "phone")
-    return True
+def place_of(element) -> str:
+    """What a selector can tell of an element: its tag and classes, and for
+    a link the kind of address."""
+    classes = "".join(f".{c}" for c in sorted((element.get("class") or "").split()))
+    if element.tag == "a" and (href := element.get("href")) is not None:
+        kind = next((k for k in LINK_KINDS if href.startswith(k)), "page")
+        return f"a{classes}[{kind}]"
+    return element.tag + classes
+
+
+def stylesheets(html: Path, rel: str, tree) -> tuple[str, ...]:
+    """The stylesheets a page loads, by their content (a translation has its
+    own copies; the 404 page, served at any address, links from the root)."""
+    digests = []
+    for href in tree.xpath("//link[@rel='stylesheet']/@href"):
+        href = href.split("?")[0]
+        sheet = html / href[1:] if href.startswith("/") else (html / rel).parent / href
+        digests.append(hashlib.sha256(sheet.read_bytes()).hexdigest())
+    return tuple(sorted(digests))
+
+
+def text_places(html: Path, rel: str) -> set[tuple[str, ...]]:
+    """Each element a reader sees text in, or a control, as its place with
+    every ancestor's (from <html> down), under the page's stylesheets."""
+    import lxml.html
+
+    tree = lxml.html.parse(str(html / rel))
+    sheets = stylesheets(html, rel, tree)
+    places = set()
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+            continue
+        text = (element.text or "").strip() or any(
+            (child.tail or "").strip() for child in element
+        )
+        if text or element.tag in ("a", "button", "input", "label", "summary"):
+            chain = [place_of(a) for a in reversed(list(element.iterancestors()))]
+            places.add((*sheets, *chain, place_of(element)))
+    return places
+
+
+def colour_cover(html: Path, pages: list[str]) -> list[str]:
+    """Pages that between them hold every text place of ``pages``: the
+    page holding most places not yet held, until none is left."""
+    places = {rel: text_places(html, rel) for rel in pages}
+    left = set().union(*places.values())
+    cover = []
+    while left:
+        best = max(pages, key=lambda rel: len(places[rel] & left))
+        cover.append(best)
+        left -= places[best]
+    return cover
+
+
+def axe_run(page, options: dict) -> None:
+    page.evaluate(START_AXE, {**options, "resultTypes": ["violations"]})
+
+
+def axe_found(page, rel: str) -> list[str]:
+    """The problems of the run started on ``page`` (at ``rel``)."""
+    page.wait_for_function("() => window.__axe !== null", polling=50, timeout=180_000)
+    return [
+        f"{rel}: {v['id']} ({v['help']}) at {v['targets']}"
+        for v in page.evaluate("window.__axe")
+    ]
 
 
 @pytest.fixture(scope="module")
 def visits(book, site, browser) -> tuple[dict[tuple[str, str], list[str]], Walk]:
-    """Every page of the site, visited once by the walk and by axe in each of
-    its variants that applies (see COLOUR_RULES; one browser context each).
-    For each page, axe is started in its variants, the walk's page loads it
-    and waits for the network to fall idle while axe works, then axe's
-    violations are collected. Returns (scheme, viewport) -> problems, and
-    what the walk recorded."""
+    """Every page of the site, visited by the walk and by axe (see
+    COLOUR_RULES): a phone and a desktop page, each in a context of its own
+    with axe loaded into every page, in light mode, then switched to dark
+    for the colour rules. The walk's page, in a fresh context without axe,
+    waits on each page for the network to fall idle while axe works on it.
+    Returns (scheme, viewport) -> problems, and what the walk recorded."""
     from axe_playwright_python.sync_playwright import Axe
 
-    script = Axe().axe_script
-    pages = {}
-    for scheme in ("light", "dark"):
-        for viewport, (width, height) in VIEWPORTS.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, color_scheme=scheme
-            )
-            pages[scheme, viewport] = context.new_page()
-    problems: dict[tuple[str, str], list[str]] = {key: [] for key in pages}
+    views = {}
+    for viewport, (width, height) in VIEWPORTS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_init_script(Axe().axe_script)
+        views[viewport] = context.new_page()
+    problems: dict[tuple[str, str], list[str]] = {
+        (scheme, viewport): [] for scheme in ("light", "dark") for viewport in views
+    }
     record = Walk()
     walker = walking_page(browser, site, record)
-    for rel in site_pages(book):
-        running = {k: page for k, page in pages.items() if in_variant(*k, rel)}
-        for (scheme, _), page in running.items():
-            page.goto(site + rel)
-            page.evaluate(script)
-            page.evaluate(START_AXE, variant_options(scheme))
-        walker.goto(site + rel, wait_until="networkidle")
+    every = site_pages(book)
+    cover = set(colour_cover(book.html, every))
+    for rel in every:
+        walker.goto(site + rel, wait_until="commit")
+        running = {v: page for v, page in views.items() if v == "phone" or rel in cover}
+        for page in running.values():
+            page.goto(site + rel, wait_until="commit")
+        for page in running.values():
+            page.wait_for_load_state("load")
+            axe_run(page, LIGHT if rel in cover else NOT_COLOUR)
+        for viewport, page in running.items():
+            problems["light", viewport] += axe_found(page, rel)
+        if rel in cover:
+            for page in running.values():
+                page.emulate_media(color_scheme="dark")
+                axe_run(page, COLOUR)
+            for viewport, page in running.items():
+                problems["dark", viewport] += axe_found(page, rel)
+                page.emulate_media(color_scheme="light")
+        walker.wait_for_load_state("networkidle")
         policy = walker.locator(
             'meta[http-equiv="Content-Security-Policy"]'
         ).get_attribute("content")
         record.script_src[rel] = next(
             d for d in policy.split(";") if d.strip().startswith("script-src")
         )
-        for key, page in running.items():
-            page.wait_for_function(
-                "window.__axe !== null", polling=100, timeout=180_000
-            )
-            for violation in page.evaluate("window.__axe"):
-                problems[key].append(
-                    f"{rel}: {violation['id']} ({violation['help']}) "
-                    f"at {violation['targets']}"
-                )
     record.theme = walker.evaluate("document.body.dataset.theme")
     record.cookies = walker.context.cookies()
-    for page in [*pages.values(), walker]:
+    for page in [*views.values(), walker]:
         page.context.close()
     return problems, record
 
@@ -166,6 +236,21 @@ def walk(visits) -> Walk:
     the requests, cookies, console messages, script errors and policy
     violations that the tests below assert on."""
     return visits[1]
+
+
+def test_the_colour_cover_holds_every_text_place(tmp_path):
+    """A page with a place no other page has (a class, a nesting, a kind
+    of link) joins the cover; a page whose places are all held elsewhere
+    does not."""
+    pages = {
+        "a.html": '<p>One <a href="https://example.org/">out</a></p>',
+        "b.html": "<p>Two</p>",
+        "c.html": '<div class="admonition warning"><p>Three</p></div>',
+        "d.html": '<p>Four <a href="#here">in</a></p>',
+    }
+    for name, body in pages.items():
+        (tmp_path / name).write_text(f"<html><body>{body}</body></html>")
+    assert colour_cover(tmp_path, sorted(pages)) == ["a.html", "c.html", "d.html"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

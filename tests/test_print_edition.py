@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import runpy
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import urlsplit
 
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS, run_strict_build
+from conftest import DOCS, pdf_pages, run_strict_build
 from handbook_spec import (
     CHAPTERS,
     CRISIS_NUMBERS,
@@ -43,10 +46,8 @@ def outline_titles(pdf: pikepdf.Pdf) -> list[str]:
 
 
 def text_of(pdf_path) -> str:
-    """Text as a reader's tool extracts it (pdftotext would do the same)."""
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(pdf_path).pages)
+    """Text as a reader's tool extracts it (conftest.pdf_pages)."""
+    return "\n".join(pdf_pages(pdf_path))
 
 
 def fields_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
@@ -142,13 +143,8 @@ def test_handbook_metadata_comes_from_conf(handbook):
 
 
 def test_the_cover_prints_title_author_and_town_from_conf(book):
-    from pypdf import PdfReader
-
     cover = " ".join(
-        PdfReader(book.pdf / "emotional-intimacy-handbook.pdf")
-        .pages[0]
-        .extract_text()
-        .split()
+        pdf_pages(book.pdf / "emotional-intimacy-handbook.pdf", first=1)[0].split()
     )
     title, subtitle = from_conf("handbook_site_name").split(": ")
     author = from_conf("handbook_author")
@@ -328,9 +324,7 @@ def test_each_packet_has_a_cover_and_its_worksheets(book, name):
         assert len(names) == sum(
             (2 if who == "together" else 1) * len(prompts) for who, prompts in cards
         )
-    from pypdf import PdfReader
-
-    cover = PdfReader(path).pages[0].extract_text()
+    cover = pdf_pages(path, first=1)[0]
     assert packet["title"] in cover
     for exercise in packet["exercises"]:
         title = BeautifulSoup(
@@ -496,14 +490,19 @@ PDFUA_TABLE_HEADERS = "UA-15-003"
 @pytest.fixture(scope="module")
 def pdfua_reports(book):
     """pdfua's report on every PDF the book builds: the handbook, chapters,
-    handouts and packets."""
+    handouts and packets, in both languages; one process a core (spawned:
+    no fork of a process that has run the browser)."""
     from pdfua import validate
 
     paths = sorted(book.pdf.rglob("*.pdf"))
     assert len(paths) > len(CHAPTERS) + len(EXERCISES)
-    return {
-        path.relative_to(book.pdf).as_posix(): validate(str(path)) for path in paths
-    }
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(os.cpu_count(), mp_context=spawn) as pool:
+        reports = pool.map(validate, map(str, paths))
+        return {
+            path.relative_to(book.pdf).as_posix(): report
+            for path, report in zip(paths, reports, strict=True)
+        }
 
 
 def findings(report, *, table_headers: bool) -> list[str]:

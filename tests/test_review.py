@@ -15,9 +15,8 @@ import subprocess
 import pytest
 import review
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
 
-from conftest import run_strict_build
+from conftest import pdf_pages, run_strict_build
 
 SIGNED_ON = dt.date(2026, 12, 1)
 
@@ -96,9 +95,7 @@ def test_a_signed_page_says_who_reviewed_it_until_it_changes(signed_root, tmp_pa
 
     pdf = run_strict_build(src, tmp_path / "pdf", "print", *override)
     assert pdf.returncode == 0, pdf.warnings
-    text = "".join(
-        p.extract_text() for p in PdfReader(pdf.outdir / "chapters" / "one.pdf").pages
-    )
+    text = "".join(pdf_pages(pdf.outdir / "chapters" / "one.pdf"))
     assert "Changed since review on December 1, 2026" in " ".join(text.split())
     assert "Reviewed by" not in text
 

@@ -1,10 +1,10 @@
 """Every word a reader sees from a template or an extension is translatable.
 
-A pseudo-translation proves it. The handbook's catalogues are extracted as
-``nox -s gettext`` extracts them (Sphinx's gettext builder: the templates'
-``{% trans %}`` and ``_()`` into ``sphinx.pot``, the pages into one
-catalogue a folder; Babel: what the extensions mark with ``_()`` into
-``handbook.pot``). Every message gets "⟦...⟧" around it, compiled for
+A pseudo-translation proves it. The handbook's catalogues are the session's
+``catalogue`` (conftest.py), extracted as ``nox -s gettext`` extracts them
+(Sphinx's gettext builder: the templates' ``{% trans %}`` and ``_()`` into
+``sphinx.pot``, the pages into one catalogue a page; Babel: what the
+extensions mark with ``_()`` into ``handbook.pot``). Every message gets "⟦...⟧" around it, compiled for
 ``en_AU``: a language Babel knows (dates and the footer's month work) and
 for which neither Sphinx nor furo ships a catalogue, so only ours apply.
 A temporary copy of ``docs/`` (the "handbook" catalogue is read from
@@ -34,7 +34,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, pdf_pages
 
 LANGUAGE = "en_AU"
 OPEN, CLOSE = "⟦", "⟧"
@@ -76,16 +76,6 @@ def sphinx(*args: str | Path) -> None:
         check=True,
         cwd=ROOT,
     )
-
-
-def extract(docs: Path, out: Path) -> list[Path]:
-    """The catalogues of ``nox -s gettext``, for the book in ``docs``."""
-    sphinx("-b", "gettext", "-d", out / "doctrees", docs, out)
-    pybabel = Path(sys.executable).with_name("pybabel")
-    extract_args = ["--quiet", "extract", "--no-location", "--omit-header"]
-    output = ["-k", "N_", "-o", str(out / "handbook.pot"), str(docs / "_ext")]
-    subprocess.run([pybabel, *extract_args, *output, str(docs / "conf.py")], check=True)
-    return sorted(out.rglob("*.pot"))
 
 
 def pseudo_translate(catalogues: list[Path], locale_dir: Path) -> None:
@@ -214,14 +204,14 @@ def untranslated(path: Path, single: set[str], runs: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def pseudo_book(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def pseudo_book(tmp_path_factory: pytest.TempPathFactory, catalogue: Path) -> dict:
     tmp = tmp_path_factory.mktemp("pseudo")
     # conf.py reads the version and the sign-offs beside docs/.
     for name in ("pyproject.toml", "reviews.toml"):
         shutil.copy2(ROOT / name, tmp / name)
     docs = tmp / "docs"
     shutil.copytree(DOCS, docs, ignore=shutil.ignore_patterns("locales", "__pycache__"))
-    catalogues = extract(docs, tmp / "gettext")
+    catalogues = sorted(catalogue.rglob("*.pot"))
     pseudo_translate(catalogues, docs / "locales")
     doctrees = tmp / "doctrees"
     for builder in ("html", "epub", "print"):
@@ -342,12 +332,10 @@ def printed(pseudo_book) -> dict[str, dict]:
     """Each PDF of ``PRINTED``: its first pages' text, its title and the
     names a screen reader gives its form fields."""
     import pikepdf
-    from pypdf import PdfReader
 
     found = {}
     for name, pages in PRINTED.items():
         path = pseudo_book["pdf"] / name
-        reader = PdfReader(path)
         with pikepdf.open(path) as pdf:
             fields = (
                 [str(f.get("/TU", "")) for f in pdf.Root.AcroForm.Fields]
@@ -356,9 +344,7 @@ def printed(pseudo_book) -> dict[str, dict]:
             )
             title = str(pdf.docinfo.get("/Title", ""))
         found[name] = {
-            "text": "\n".join(
-                page.extract_text() or "" for page in reader.pages[:pages]
-            ),
+            "text": "\n".join(pdf_pages(path, first=pages)),
             "title": title,
             "fields": fields,
         }
