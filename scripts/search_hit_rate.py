@@ -7,8 +7,9 @@ Usage (with the test dependencies, e.g. ``.nox/tests/bin/python``)::
     python scripts/search_hit_rate.py build/html --held-out --sphinx-stock
 
 Serves the built folder on 127.0.0.1 (bench_pages.serve), opens
-``search.html?q=...`` for every query in ``tests/search_queries.py`` in
-Debian's Chromium (never a downloaded browser) and reads the result list.
+``search.html?q=...`` for the first query in ``tests/search_queries.py`` in
+Debian's Chromium (never a downloaded browser), types each next query into
+the search box as a reader would, and reads the result list.
 A query is a hit when every page it expects is among the first three
 results. ``tests/test_search.py`` uses the same functions.
 """
@@ -26,11 +27,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_pages import CHROMIUM_FLAGS, find_chromium, serve  # noqa: E402
 
-# Done when Sphinx's search (or ours) has written its summary line.
+# Done when Sphinx's search (or ours) has written its summary line (a new
+# one: search() marks the last search's as stale before the next).
 SEARCH_DONE = """() => {
-    const s = document.querySelector('#search-results .search-summary');
+    const s = document.querySelector('#search-results .search-summary:not([data-stale])');
     return s !== null && s.textContent.trim() !== '';
 }"""
+MARK_STALE = """() => document.querySelector('#search-results .search-summary')
+    ?.setAttribute('data-stale', '')"""
 
 
 def result_pages(page, base: str) -> list[str]:
@@ -47,8 +51,18 @@ def result_pages(page, base: str) -> list[str]:
 
 
 def search(page, base: str, query: str, timeout: float = 10_000) -> list[str]:
-    """Open the search page for ``query`` and return the results' docnames."""
-    page.goto(f"{base}search.html?q={quote_plus(query)}")
+    """Search for ``query`` as a reader does and return the results'
+    docnames: from another page, open the search page with it
+    (``search.html?q=...``); on the search page, type it into the search
+    box and press Enter, which the page answers in place
+    (handbook-search.js)."""
+    if page.url.split("?")[0] == f"{base}search.html":
+        page.evaluate(MARK_STALE)
+        box = page.locator('input[name="q"]:visible').first
+        box.fill(query)
+        box.press("Enter")
+    else:
+        page.goto(f"{base}search.html?q={quote_plus(query)}")
     page.wait_for_function(SEARCH_DONE, timeout=timeout)
     return result_pages(page, base)
 

@@ -5,6 +5,7 @@ Read once, assert many times (CONTRIBUTING.md, "Where a test goes"):
 - ``book``: the handbook built exactly as ``nox -s build`` builds it (strict,
   with -n -W) into a temporary folder, as a website, a print edition and an
   EPUB. Every test of the real output reads this one build.
+- ``page_soup(path)``: a page of that build, parsed once a session.
 - ``pdf_text``: the text of a PDF of that build, extracted once a session
   (``pdf_pages`` extracts it).
 - ``catalogue``: the real book's message catalogues, extracted once as
@@ -21,6 +22,7 @@ builds of the whole book are the byte-identity check
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -158,6 +160,15 @@ def pdf_pages(path: Path, first: int | None = None) -> list[str]:
         ]
     finally:
         document.close()
+
+
+@functools.cache
+def page_soup(path: Path):
+    """A built page, parsed (lxml) once a session for every test that reads
+    it. Shared: read it, never change it."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 @pytest.fixture(scope="session")

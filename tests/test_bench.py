@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -346,15 +347,26 @@ def test_median():
 def test_stopping_the_preview_ends_its_whole_group_by_id():
     """sphinx-autobuild's forked builds share its process group; the bench
     ends that group by its id, leaving nothing running."""
-    # The shell leaves on SIGINT, as sphinx-autobuild does; the two sleeps
-    # ignore it (background jobs of a script do) and are killed with the
-    # group; their new parent, init, reaps them soon after.
+    # The parent leaves on SIGINT, as sphinx-autobuild does (a handler of
+    # its own: where the tests run in the background, SIGINT comes ignored);
+    # its two children stay until they are killed with the group, and
+    # their new parent, init, reaps them soon after.
+    parent = (
+        "import signal, subprocess, sys\n"
+        "signal.signal(signal.SIGINT, lambda *_: sys.exit(130))\n"
+        "children = [subprocess.Popen(['sleep', '60']) for _ in range(2)]\n"
+        "print('ready', flush=True)\n"
+        "signal.pause()\n"
+    )
     process = subprocess.Popen(
-        ["bash", "-c", "trap 'exit 130' INT; sleep 60 & sleep 60 & wait"],
+        [sys.executable, "-c", parent],
+        stdout=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
-    time.sleep(0.2)
+    assert process.stdout.readline() == "ready\n"
     bench_preview.stop_group(process)
+    process.stdout.close()
     assert process.returncode is not None
     deadline = time.monotonic() + 5
     with pytest.raises(ProcessLookupError):

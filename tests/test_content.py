@@ -7,6 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import page_soup
 from handbook_spec import (
     CHAPTERS,
     EXERCISES,
@@ -87,7 +88,7 @@ def test_editors_notes_on_sources_stay_out_of_the_references(book):
     for editors, in the .bib file's "verified" field; readers never see it
     (the print edition: test_print_edition.py)."""
     for path in book.html.rglob("*.html"):
-        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ")
+        text = page_soup(path).get_text(" ")
         assert "Verified" not in text, path.name
         assert "proxy" not in text, path.name
 
@@ -100,7 +101,7 @@ def test_safety_page_has_every_crisis_resource(book):
 
 def test_no_phone_number_but_the_verified_help_lines(book):
     for path in book.html.rglob("*.html"):
-        text = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").get_text(" ")
+        text = page_soup(path).get_text(" ")
         for match in PHONE.finditer(text):
             number = match.group(0).strip("()")
             assert number in VERIFIED_NUMBERS, (path.name, number)
@@ -192,7 +193,7 @@ def test_the_pages_place_the_quick_exit_where_the_button_is(book):
     (quick_exit.py), so they cannot drift from the design again."""
     said = 0
     for path in book.pages():
-        soup = BeautifulSoup(path.read_bytes(), "lxml")
+        soup = page_soup(path)
         button = soup.find(id="quick-exit")
         corner = next(c for c in button["class"] if c.startswith("quick-exit--"))
         place = corner.removeprefix("quick-exit--").replace("-", " ")

@@ -14,9 +14,9 @@ from types import SimpleNamespace
 import furo
 import pytest
 import sphinx
-from bs4 import BeautifulSoup
 
 import csp
+from conftest import page_soup
 from csp import page_problems, source_hash
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -193,7 +193,7 @@ def test_the_policy_allows_exactly_the_built_pages_theme_scripts(book):
     )
     theme_scripts = set()
     for path in book.every_page():
-        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        page = page_soup(path)
         for script in page.find_all("script"):
             if (
                 script.get("src") is None

@@ -12,10 +12,12 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from conftest import page_soup
+
 
 @cache
 def ids_in(path: Path) -> frozenset[str]:
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    soup = page_soup(path)
     return frozenset(tag["id"] for tag in soup.find_all(id=True)) | frozenset(
         a["name"] for a in soup.find_all("a", attrs={"name": True})
     )
@@ -26,7 +28,7 @@ def test_every_internal_link_and_anchor_resolves(book):
     for page in sorted(book.html.rglob("*.html")):
         if "downloads" in page.parts:
             continue
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        soup = page_soup(page)
         for tag, attr in (
             ("a", "href"),
             ("link", "href"),

@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import release
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, page_soup
 
 REQUIREMENTS = ROOT / "requirements"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -279,7 +279,7 @@ def test_a_tag_builds_a_release_with_every_pdf_and_the_epub(book):
 
 def test_every_page_links_to_report_a_problem_and_the_accessibility_page(book):
     for path in book.pages():
-        page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        page = page_soup(path)
         report = page.select_one(".footer-report")
         assert report is not None, path
         links = {a.get_text(): a["href"] for a in report.select("a")}

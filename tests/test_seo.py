@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from bs4 import BeautifulSoup
 
+from conftest import page_soup
 from handbook_spec import CHAPTERS, EXERCISES
 
 BASE = "https://emotional-intimacy-handbook.example.org/"
@@ -21,7 +21,7 @@ def pages(book):
 
 
 def head(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").head
+    return page_soup(path).head
 
 
 def meta(soup, **attrs):
@@ -165,7 +165,7 @@ def test_robots_txt_points_at_the_sitemap(book):
 
 def test_no_third_party_resources(book):
     for path in pages(book):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        soup = page_soup(path)
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for node in soup.find_all(tag):
                 url = node.get(attr) or ""

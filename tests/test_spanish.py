@@ -21,7 +21,7 @@ import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, page_soup
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -33,7 +33,7 @@ REVIEW_NOTICE = (
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return page_soup(path)
 
 
 def english_pages(book) -> list[Path]:
@@ -199,19 +199,25 @@ def chrome_text(path: Path) -> str:
     and extensions put inside it. The page's own text may quote an English
     name (a book's title, the Hotline's report in a citation)."""
     doc = soup(path)
-    for node in doc.select("script, style"):
-        node.decompose()
-    kept = [" ".join(n.get_text(" ").split()) for n in doc.select(CHROME)]
-    for article in doc.select("article"):
-        article.decompose()
+
+    def words(node) -> str:
+        return " ".join(node.get_text(" ").split())
+
+    kept = [words(n) for n in doc.select(CHROME)]
+    outside = [
+        text
+        for text in doc.strings
+        if not text.find_parent(["script", "style", "article"])
+    ]
     labels = [
         value
         for tag in doc.find_all(True)
+        if not tag.find_parent("article")
         for key, value in tag.attrs.items()
         if key in ("aria-label", "title", "alt", "placeholder")
         and isinstance(value, str)
     ]
-    return " ".join([" ".join(doc.get_text(" ").split()), *kept, *labels])
+    return " ".join([" ".join(" ".join(outside).split()), *kept, *labels])
 
 
 def test_no_english_from_templates_or_extensions(book):

@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import build_book
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, page_soup
 from handbook_spec import CHAPTERS, EXERCISES
 
 BASE = "https://emotional-intimacy-handbook.example.org/"
@@ -49,7 +49,7 @@ def head_commit_time() -> dt.datetime | None:
 
 
 def soup(path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    return page_soup(path)
 
 
 def article(page: BeautifulSoup) -> dict:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
+from conftest import page_soup
 from handbook_spec import CHAPTERS, CRISIS_NUMBERS
 
 
 def soup(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+    return page_soup(path)
 
 
 @pytest.mark.parametrize("slug", CHAPTERS)
