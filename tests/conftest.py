@@ -175,15 +175,7 @@ def page_soup(path: Path):
 def pdf_text():
     """``pdf_text(path)``: the text of one of the book's PDFs (pdf_pages),
     extracted once per session however many tests read it."""
-    cache: dict[Path, str] = {}
-
-    def text(path: Path) -> str:
-        path = Path(path)
-        if path not in cache:
-            cache[path] = "\n".join(pdf_pages(path))
-        return cache[path]
-
-    return text
+    return functools.cache(lambda path: "\n".join(pdf_pages(path)))
 
 
 @pytest.fixture(scope="session")

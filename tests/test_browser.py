@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from bs4 import NavigableString
 
+from conftest import page_soup
 from handbook_spec import NEUTRAL_SITE
 
 pytestmark = pytest.mark.browser
@@ -108,19 +110,19 @@ LINK_KINDS = ("https://doi.org/", "http", "#", "tel:")
 def place_of(element) -> str:
     """What a selector can tell of an element: its tag and classes, and for
     a link the kind of address."""
-    classes = "".join(f".{c}" for c in sorted((element.get("class") or "").split()))
-    if element.tag == "a" and (href := element.get("href")) is not None:
+    classes = "".join(f".{c}" for c in sorted(element.get("class") or []))
+    if element.name == "a" and (href := element.get("href")) is not None:
         kind = next((k for k in LINK_KINDS if href.startswith(k)), "page")
         return f"a{classes}[{kind}]"
-    return element.tag + classes
+    return element.name + classes
 
 
-def stylesheets(html: Path, rel: str, tree) -> tuple[str, ...]:
+def stylesheets(html: Path, rel: str, page) -> tuple[str, ...]:
     """The stylesheets a page loads, by their content (a translation has its
     own copies; the 404 page, served at any address, links from the root)."""
     digests = []
-    for href in tree.xpath("//link[@rel='stylesheet']/@href"):
-        href = href.split("?")[0]
+    for link in page.select("link[rel=stylesheet]"):
+        href = link["href"].split("?")[0]
         sheet = html / href[1:] if href.startswith("/") else (html / rel).parent / href
         digests.append(hashlib.sha256(sheet.read_bytes()).hexdigest())
     return tuple(sorted(digests))
@@ -129,19 +131,15 @@ def stylesheets(html: Path, rel: str, tree) -> tuple[str, ...]:
 def text_places(html: Path, rel: str) -> set[tuple[str, ...]]:
     """Each element a reader sees text in, or a control, as its place with
     every ancestor's (from <html> down), under the page's stylesheets."""
-    import lxml.html
-
-    tree = lxml.html.parse(str(html / rel))
-    sheets = stylesheets(html, rel, tree)
+    page = page_soup(html / rel)
+    sheets = stylesheets(html, rel, page)
     places = set()
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+    for element in page.find_all(True):
+        if element.name in ("script", "style"):
             continue
-        text = (element.text or "").strip() or any(
-            (child.tail or "").strip() for child in element
-        )
-        if text or element.tag in ("a", "button", "input", "label", "summary"):
-            chain = [place_of(a) for a in reversed(list(element.iterancestors()))]
+        text = any(type(c) is NavigableString and c.strip() for c in element.children)
+        if text or element.name in ("a", "button", "input", "label", "summary"):
+            chain = [place_of(a) for a in reversed(list(element.parents))][1:]
             places.add((*sheets, *chain, place_of(element)))
     return places
 

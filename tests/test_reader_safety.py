@@ -11,12 +11,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import page_soup
+from conftest import page_soup as soup
 from handbook_spec import CHAPTERS, EXERCISES, NEUTRAL_SITE, VERIFIED_NUMBERS
-
-
-def soup(path):
-    return page_soup(path)
 
 
 def test_every_page_opens_with_the_quick_exit(book):

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from bs4 import BeautifulSoup
 
-from conftest import DOCS, ROOT, page_soup
+from conftest import DOCS, ROOT
+from conftest import page_soup as soup
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -30,10 +30,6 @@ SITE = "https://emotional-intimacy-handbook.example.org/"
 REVIEW_NOTICE = (
     "Esta traducción espera la revisión de un clínico bilingüe con licencia."
 )
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return page_soup(path)
 
 
 def english_pages(book) -> list[Path]:

@@ -23,7 +23,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import build_book
-from conftest import DOCS, ROOT, page_soup
+from conftest import DOCS, ROOT
+from conftest import page_soup as soup
 from handbook_spec import CHAPTERS, EXERCISES
 
 BASE = "https://emotional-intimacy-handbook.example.org/"
@@ -46,10 +47,6 @@ def git_time(path) -> dt.datetime | None:
 
 def head_commit_time() -> dt.datetime | None:
     return git_time(ROOT)
-
-
-def soup(path) -> BeautifulSoup:
-    return page_soup(path)
 
 
 def article(page: BeautifulSoup) -> dict:

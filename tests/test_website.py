@@ -6,12 +6,8 @@ import re
 
 import pytest
 
-from conftest import page_soup
+from conftest import page_soup as soup
 from handbook_spec import CHAPTERS, CRISIS_NUMBERS
-
-
-def soup(path):
-    return page_soup(path)
 
 
 @pytest.mark.parametrize("slug", CHAPTERS)
